@@ -1,0 +1,133 @@
+import Fraction from 'fraction.js';
+import { rationalToNumber } from './field.js';
+import type { Contract, ExactContract, ExactMarket, Market, Rational } from './types.js';
+
+/** Thrown by parseExactNumber; `text` is the rejected input, verbatim. */
+export class ExactNumberError extends Error {
+  readonly text: string;
+  constructor(text: string, problem = 'not an exact number (decimal like -1.25e3 or fraction like 1/3)') {
+    super(`${problem}: ${JSON.stringify(text)}`);
+    this.name = 'ExactNumberError';
+    this.text = text;
+  }
+}
+
+const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
+const FRACTION = /^(-?)(\d+)\/(\d+)$/;
+/**
+ * Largest accepted decimal exponent. Far beyond any meaningful market value, and it keeps a hostile
+ * "1e999999999" from allocating a gigantic BigInt.
+ */
+export const MAX_DECIMAL_EXPONENT = 1000;
+
+/**
+ * Parses a number exactly as written (model.md section 8): `-?d+(.d+)?([eE][+-]?d+)?` or `-?d+/d+`
+ * with a non-zero denominator. Nothing else: no whitespace, no leading '+', no hex, no Infinity/NaN.
+ */
+export function parseExactNumber(text: string): Rational {
+  if (typeof text !== 'string') throw new ExactNumberError(String(text));
+  const frac = FRACTION.exec(text);
+  if (frac) {
+    const den = BigInt(frac[3]!);
+    if (den === 0n) throw new ExactNumberError(text, 'zero denominator');
+    const num = BigInt(frac[2]!);
+    return new Fraction(frac[1] === '-' ? -num : num, den);
+  }
+  const dec = DECIMAL.exec(text);
+  if (!dec) throw new ExactNumberError(text);
+  const fractionDigits = dec[3] ?? '';
+  const exponent = Number(dec[4] ?? '0') - fractionDigits.length;
+  if (!Number.isSafeInteger(exponent) || Math.abs(exponent) > MAX_DECIMAL_EXPONENT) {
+    throw new ExactNumberError(text, `exponent out of range (|e| <= ${MAX_DECIMAL_EXPONENT})`);
+  }
+  let num = BigInt(dec[2]! + fractionDigits);
+  if (dec[1] === '-') num = -num;
+  return exponent >= 0
+    ? new Fraction(num * 10n ** BigInt(exponent), 1n)
+    : new Fraction(num, 10n ** BigInt(-exponent));
+}
+
+const view = new DataView(new ArrayBuffer(8));
+
+/** The exact rational value of a finite binary64 (no rounding to a "nice" decimal, unlike new Fraction(0.1)). */
+export function exactFromNumber(x: number): Rational {
+  if (!Number.isFinite(x)) throw new RangeError(`not a finite number (${x})`);
+  if (Number.isSafeInteger(x)) return new Fraction(BigInt(x), 1n);
+  view.setFloat64(0, x);
+  const hi = view.getUint32(0);
+  const lo = view.getUint32(4);
+  const negative = hi >>> 31 === 1;
+  const biased = (hi >>> 20) & 0x7ff;
+  let mantissa = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
+  let exponent: number;
+  if (biased === 0) {
+    exponent = -1074;
+  } else {
+    mantissa |= 1n << 52n;
+    exponent = biased - 1075;
+  }
+  if (negative) mantissa = -mantissa;
+  return exponent >= 0
+    ? new Fraction(mantissa << BigInt(exponent), 1n)
+    : new Fraction(mantissa, 1n << BigInt(-exponent));
+}
+
+/**
+ * Decimal text when the value has a finite decimal expansion (denominator 2^a 5^b), else "p/q".
+ * The result always parses back with parseExactNumber to the same rational.
+ */
+export function formatExact(r: Rational): string {
+  const sign = r.s < 0n && r.n !== 0n ? '-' : '';
+  let d = r.d;
+  let twos = 0;
+  let fives = 0;
+  while (d % 2n === 0n) {
+    d /= 2n;
+    twos++;
+  }
+  while (d % 5n === 0n) {
+    d /= 5n;
+    fives++;
+  }
+  if (d !== 1n) return `${sign}${r.n}/${r.d}`;
+  const places = Math.max(twos, fives);
+  if (places === 0) return `${sign}${r.n}`;
+  const scaled = ((r.n * 10n ** BigInt(places)) / r.d).toString().padStart(places + 1, '0');
+  return `${sign}${scaled.slice(0, -places)}.${scaled.slice(-places)}`;
+}
+
+function mapMarket<A, B>(m: Market<A>, f: (x: A) => B): Market<B> {
+  return {
+    theta: m.theta.map(f),
+    prior: m.prior.map(f),
+    transition: m.transition.map((row) => row.map(f)),
+    a: f(m.a),
+    beta: f(m.beta),
+    delta: f(m.delta),
+    qMax: f(m.qMax),
+    esCount: m.esCount,
+  };
+}
+
+function mapContract<A, B>(c: Contract<A>, f: (x: A) => B): Contract<B> {
+  const item = (it: { q: A; reward: A }) => ({ q: f(it.q), reward: f(it.reward) });
+  return { period1: c.period1.map(item), period2: c.period2.map((row) => row.map(item)) };
+}
+
+/** Exact values of a float market's binary64 numbers. */
+export function toExactMarket(m: Market<number>): ExactMarket {
+  return mapMarket(m, exactFromNumber);
+}
+
+export function toExactContract(c: Contract<number>): ExactContract {
+  return mapContract(c, exactFromNumber);
+}
+
+/** Nearest binary64 of each exact number. */
+export function toFloatMarket(m: ExactMarket): Market<number> {
+  return mapMarket(m, rationalToNumber);
+}
+
+export function toFloatContract(c: ExactContract): Contract<number> {
+  return mapContract(c, rationalToNumber);
+}
