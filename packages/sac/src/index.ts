@@ -1,1 +1,25 @@
-export {};
+export type { Actor, ActorFactory, ActorSample, ActorSpec, NoiseSource, WeightsArtefact } from './actor.js';
+export type { ActOptions, SacAgent, UpdateMetrics } from './agent-types.js';
+export { type BackendInfo, type BackendName, BackendUnavailableError, setBackend } from './backend.js';
+export { DEFAULT_SAC_CONFIG, resolveSacConfig, type SacConfig } from './config.js';
+export {
+  actors,
+  type Environment,
+  type EnvironmentFactory,
+  environments,
+  type PrunableLayer,
+  type PruningFactory,
+  type PruningStrategy,
+  pruningStrategies,
+  Registry,
+  registerActor,
+  registerEnvironment,
+  registerPruning,
+} from './registry.js';
+export {
+  allocateBatch,
+  ReplayBuffer,
+  type ReplayBufferOptions,
+  type ReplaySnapshot,
+  type TransitionBatch,
+} from './replay.js';

@@ -1,0 +1,61 @@
+import type { NoiseSource, WeightsArtefact } from '@diffcontract/diffusion-actor';
+import type { Actor } from './actor.js';
+import type { SacConfig } from './config.js';
+import type { TransitionBatch } from './replay.js';
+
+/** Scalars of the most recent update (read back on demand: one sync readback per call). */
+export interface UpdateMetrics {
+  /** updates done so far */
+  updates: number;
+  /** sum of both critics' mean squared errors against the target r */
+  criticLoss: number;
+  /** alpha * (-H) - mean min(Q1, Q2)(s, pi(s)) of the last actor step */
+  actorLoss: number;
+  /** temperature after the last step */
+  alpha: number;
+  /** entropy estimate (nats) used in the last actor step */
+  entropy: number;
+  /** mean min(Q1, Q2) of the policy's actions in the last actor step */
+  meanQ: number;
+}
+
+export interface ActOptions {
+  /** noise-free action (see Actor.act) */
+  deterministic?: boolean;
+  /** use the Polyak-averaged target actor instead of the online one */
+  target?: boolean;
+  /** noise to use instead of the agent's own stream (the agent's stream stays untouched) */
+  noise?: NoiseSource;
+}
+
+export interface SacAgent {
+  readonly config: Readonly<SacConfig>;
+  readonly actor: Actor;
+  readonly targetActor: Actor;
+  /** resolved target entropy (nats) */
+  readonly targetEntropy: number;
+  /** number of update() calls so far */
+  readonly updates: number;
+  /**
+   * One SAC step on `batch` (size must equal config.batchSize): critic step on target r (one-step
+   * episodes), then every `actorEvery` steps an actor step and a temperature step, then the soft
+   * update of target actor and target critics. No readback to JS (call metrics() for numbers).
+   */
+  update(batch: TransitionBatch): void;
+  metrics(): UpdateMetrics;
+  /** Actions for `states.length / stateDim` states (see ActOptions). */
+  act(states: Float32Array, options?: ActOptions): Float32Array;
+  /** min(Q1, Q2)(s, a) per row, for diagnostics. */
+  qValues(states: Float32Array, actions: Float32Array): Float32Array;
+  /** current temperature */
+  alpha(): number;
+  /**
+   * Everything needed to continue bit-for-bit: actor, target actor, critics, target critics, Adam
+   * moments and step counts, log alpha, the agent's noise state, the update count, the config.
+   */
+  saveState(): WeightsArtefact;
+  /** Restores a saveState() artefact into this agent (same config and actor kind/sizes). */
+  loadState(artefact: WeightsArtefact): void;
+  /** Frees every variable, including the actor's. */
+  dispose(): void;
+}
