@@ -1,0 +1,18 @@
+export { writeFileAtomic } from './atomic.js';
+export { FileInputError } from './errors.js';
+export {
+  type ContractFileContent,
+  formatContractFile,
+  formatJson,
+  formatMarketFile,
+  formatNumberLiteral,
+  type WritableNumber,
+} from './format.js';
+export {
+  MAX_MODEL_FILE_BYTES,
+  type ModelFile,
+  type ModelFileKind,
+  parseModelText,
+  type ReadOptions,
+  readModelFile,
+} from './read.js';
