@@ -15,10 +15,11 @@ export class ExactNumberError extends Error {
 const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
 const FRACTION = /^(-?)(\d+)\/(\d+)$/;
 /**
- * Largest accepted decimal exponent. Far beyond any meaningful market value, and it keeps a hostile
- * "1e999999999" from allocating a gigantic BigInt.
+ * Largest accepted written exponent (the `e` part). Far beyond any meaningful market value, and it
+ * keeps a hostile "1e999999999" from allocating a gigantic BigInt. Long digit strings are fine: their
+ * cost is bounded by the text itself (the exact value of a tiny double has 1074 fraction digits).
  */
-export const MAX_DECIMAL_EXPONENT = 1000;
+export const MAX_DECIMAL_EXPONENT = 10_000;
 
 /**
  * Parses a number exactly as written (model.md section 8): `-?d+(.d+)?([eE][+-]?d+)?` or `-?d+/d+`
@@ -36,10 +37,11 @@ export function parseExactNumber(text: string): Rational {
   const dec = DECIMAL.exec(text);
   if (!dec) throw new ExactNumberError(text);
   const fractionDigits = dec[3] ?? '';
-  const exponent = Number(dec[4] ?? '0') - fractionDigits.length;
-  if (!Number.isSafeInteger(exponent) || Math.abs(exponent) > MAX_DECIMAL_EXPONENT) {
+  const written = Number(dec[4] ?? '0');
+  if (!(Math.abs(written) <= MAX_DECIMAL_EXPONENT)) {
     throw new ExactNumberError(text, `exponent out of range (|e| <= ${MAX_DECIMAL_EXPONENT})`);
   }
+  const exponent = written - fractionDigits.length;
   let num = BigInt(dec[2]! + fractionDigits);
   if (dec[1] === '-') num = -num;
   return exponent >= 0
