@@ -1,7 +1,8 @@
 import { actionDim, DEFAULT_PENALTY, stateDim } from './encoding.js';
+import { DEFAULT_SAMPLER_CONFIG } from './sampler.js';
 
 export interface BatchEvaluatorOptions {
-  /** q_max of every market; the state does not carry it (model.md section 6). Default 10. */
+  /** q_max of every market; the state does not carry it (model.md section 6). Default that of DEFAULT_SAMPLER_CONFIG (10). */
   qMax?: number;
   /** lambda of the reward; default 5 */
   penalty?: number;
@@ -54,7 +55,7 @@ export class BatchEvaluator {
     this.K = K;
     this.stateDim = stateDim(K);
     this.actionDim = actionDim(K);
-    this.qMax = options.qMax ?? 10;
+    this.qMax = options.qMax ?? DEFAULT_SAMPLER_CONFIG.qMax;
     this.penalty = options.penalty ?? DEFAULT_PENALTY;
     this.scale = options.scale;
     const capacity = options.capacity ?? 1024;

@@ -1,4 +1,5 @@
 import { cloudUtility, valuation, violation } from './model.js';
+import { DEFAULT_SAMPLER_CONFIG } from './sampler.js';
 import type { Contract, ContractItem, Market } from './types.js';
 
 /** State dimension (model.md section 6): theta (K), prior (K), transition (K^2), a, beta, delta. */
@@ -36,13 +37,13 @@ export function encodeState<T extends Float32Array | Float64Array = Float32Array
 
 /**
  * Inverse of encodeState. qMax and esCount are not part of the state (they are fixed by the
- * training distribution), so they are supplied here.
+ * training distribution), so they are supplied here; default those of DEFAULT_SAMPLER_CONFIG.
  */
 export function decodeState(
   state: ArrayLike<number>,
   K: number,
   offset = 0,
-  fixed: { qMax: number; esCount: number } = { qMax: 10, esCount: 10 },
+  fixed: { qMax: number; esCount: number } = DEFAULT_SAMPLER_CONFIG,
 ): Market<number> {
   let o = offset;
   const theta: number[] = [];
