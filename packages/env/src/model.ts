@@ -37,10 +37,6 @@ export function cloudUtility(market: Market<number>, contract: Contract<number>)
   return market.esCount * total;
 }
 
-function instance<N>(field: Field<N>, base: Omit<ConstraintInstance<N>, 'slack'>): ConstraintInstance<N> {
-  return { ...base, slack: field.sub(base.lhs, base.rhs) };
-}
-
 /**
  * Every constraint instance of model.md section 4, as lhs >= rhs with its slack, in a fixed order:
  * IR1 (i), IR2 (i, j), IC2 (i, j, j' != j), IIC (i, i' != i, sigma = identity), each family in
@@ -64,28 +60,24 @@ export function constraintInstances<N>(
     u2.push(byType);
   }
   const out: ConstraintInstance<N>[] = [];
+  const sub = field.sub;
   for (let i = 0; i < K; i++) {
-    out.push(
-      instance(field, {
-        family: 'IR1',
-        i,
-        lhs: stageUtility(field, theta[i]!, a, period1[i]!),
-        rhs: field.zero,
-      }),
-    );
+    const lhs = stageUtility(field, theta[i]!, a, period1[i]!);
+    out.push({ family: 'IR1', i, lhs, rhs: field.zero, slack: lhs });
   }
   for (let i = 0; i < K; i++) {
     for (let j = 0; j < K; j++) {
-      out.push(instance(field, { family: 'IR2', i, j, lhs: u2[i]![j]![j]!, rhs: field.zero }));
+      const lhs = u2[i]![j]![j]!;
+      out.push({ family: 'IR2', i, j, lhs, rhs: field.zero, slack: lhs });
     }
   }
   for (let i = 0; i < K; i++) {
     for (let j = 0; j < K; j++) {
+      const lhs = u2[i]![j]![j]!;
       for (let jPrime = 0; jPrime < K; jPrime++) {
         if (jPrime === j) continue;
-        out.push(
-          instance(field, { family: 'IC2', i, j, jPrime, lhs: u2[i]![j]![j]!, rhs: u2[i]![j]![jPrime]! }),
-        );
+        const rhs = u2[i]![j]![jPrime]!;
+        out.push({ family: 'IC2', i, j, jPrime, lhs, rhs, slack: sub(lhs, rhs) });
       }
     }
   }
@@ -100,7 +92,7 @@ export function constraintInstances<N>(
     for (let iPrime = 0; iPrime < K; iPrime++) {
       if (iPrime === i) continue;
       const rhs = field.add(stageUtility(field, theta[i]!, a, period1[iPrime]!), continuation(i, iPrime));
-      out.push(instance(field, { family: 'IIC', i, iPrime, lhs, rhs }));
+      out.push({ family: 'IIC', i, iPrime, lhs, rhs, slack: sub(lhs, rhs) });
     }
   }
   return out;
