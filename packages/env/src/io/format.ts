@@ -57,10 +57,20 @@ function inline(node: Json): string {
   return `{${node.entries.map(([k, v]) => `${JSON.stringify(k)}: ${inline(v)}`).join(', ')}}`;
 }
 
+/** A small record of plain values (a contract item {q, reward}) reads best on one line, however long. */
+function isSmallRecord(node: Json): boolean {
+  return (
+    !Array.isArray(node) &&
+    'entries' in node &&
+    node.entries.length <= 4 &&
+    node.entries.every(([, v]) => 'literal' in v)
+  );
+}
+
 /** Containers that fit the line are written on one line (a theta list, a contract item, a row). */
 function render(node: Json, indent: string, used: number): string {
   const flat = inline(node);
-  if ('literal' in node || indent.length + used + flat.length <= WIDTH) return flat;
+  if ('literal' in node || isSmallRecord(node) || indent.length + used + flat.length <= WIDTH) return flat;
   const inner = indent + INDENT;
   if (Array.isArray(node)) {
     if (node.length === 0) return '[]';
