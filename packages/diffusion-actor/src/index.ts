@@ -1,12 +1,17 @@
+export { createDiffusionActor, DIFFUSION_KIND, DiffusionActor, sinusoidalEmbedding } from './actor.js';
 export {
   DEFAULT_DIFFUSION_CONFIG,
   type DiffusionActorConfig,
   type DiffusionActorOptions,
   resolveDiffusionConfig,
 } from './config.js';
+export { knnEntropy, knnEntropyConstant, logUnitBallVolume } from './entropy.js';
+export { Adam, type AdamOptions } from './nn/adam.js';
 export {
+  combineArtefacts,
   loadArtefact,
   packArtefact,
+  partOf,
   saveArtefact,
   sizeOf,
   type TensorEntry,
@@ -15,5 +20,16 @@ export {
   type WeightsArtefact,
   type WeightsManifest,
 } from './nn/artefact.js';
+export { dense, denseMish, mish, withGrad } from './nn/layers.js';
+export {
+  copyVariables,
+  createDense,
+  type DenseParams,
+  Mlp,
+  softUpdateVariables,
+  uniformValues,
+  uniqueName,
+} from './nn/mlp.js';
 export { createNoise, type NoiseSource, type NoiseState } from './nn/noise.js';
+export { readAndDispose } from './nn/read.js';
 export { type ScheduleOptions, type VpSchedule, vpSchedule } from './schedule.js';

@@ -81,6 +81,8 @@ export interface Actor {
 
   /** Weights and config, in the package-independent format of `@diffcontract/diffusion-actor`. */
   toArtefact(): WeightsArtefact;
+  /** Overwrites the weights in place from a toArtefact() result of an actor with the same config. */
+  loadWeights(artefact: WeightsArtefact): void;
   /** Frees the variables. The actor is unusable afterwards. */
   dispose(): void;
 

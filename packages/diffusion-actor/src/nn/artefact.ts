@@ -111,3 +111,48 @@ export function loadArtefact(pathPrefix: string): WeightsArtefact {
   }
   return { manifest, values };
 }
+
+/**
+ * Nests several artefacts into one: tensors are renamed `<part>/<name>` and each part's manifest
+ * (kind and config) is kept under `config.parts.<part>`. Used for agent checkpoints.
+ */
+export function combineArtefacts(
+  kind: string,
+  config: Record<string, unknown>,
+  parts: Record<string, WeightsArtefact>,
+  extra: readonly { name: string; shape: number[]; values: Float32Array }[] = [],
+): WeightsArtefact {
+  const tensors: { name: string; shape: number[]; values: Float32Array }[] = [];
+  const partManifests: Record<string, { kind: string; config: Record<string, unknown> }> = {};
+  for (const [part, a] of Object.entries(parts)) {
+    partManifests[part] = { kind: a.manifest.kind, config: a.manifest.config };
+    for (const t of a.manifest.tensors) {
+      tensors.push({
+        name: `${part}/${t.name}`,
+        shape: t.shape,
+        values: a.values.subarray(t.offset, t.offset + sizeOf(t.shape)),
+      });
+    }
+  }
+  return packArtefact(kind, { ...config, parts: partManifests }, [...tensors, ...extra]);
+}
+
+/** The part `part` of a combineArtefacts() result, as a standalone artefact (values are views). */
+export function partOf(artefact: WeightsArtefact, part: string): WeightsArtefact {
+  const parts = artefact.manifest.config.parts as
+    | Record<string, { kind: string; config: Record<string, unknown> }>
+    | undefined;
+  const meta = parts?.[part];
+  if (!meta) throw new Error(`weights: config.parts: missing part (${part})`);
+  const prefix = `${part}/`;
+  const entries = artefact.manifest.tensors.filter((t) => t.name.startsWith(prefix));
+  return packArtefact(
+    meta.kind,
+    meta.config,
+    entries.map((t) => ({
+      name: t.name.slice(prefix.length),
+      shape: t.shape,
+      values: artefact.values.subarray(t.offset, t.offset + sizeOf(t.shape)),
+    })),
+  );
+}

@@ -1,0 +1,338 @@
+/**
+ * The diffusion actor of model.md section 7: a noise-prediction network eps_theta(x_t, t, s) and
+ * batched reverse DDPM sampling over T steps. The whole chain is built from differentiable tfjs ops,
+ * so the policy gradient flows from the final action back to every weight.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { type DiffusionActorConfig, type DiffusionActorOptions, resolveDiffusionConfig } from './config.js';
+import { knnEntropy } from './entropy.js';
+import { packArtefact, tensorOf, type WeightsArtefact } from './nn/artefact.js';
+import { dense, denseMish, mish, withGrad } from './nn/layers.js';
+import {
+  copyVariables,
+  createDense,
+  type DenseParams,
+  Mlp,
+  softUpdateVariables,
+  uniformValues,
+  uniqueName,
+} from './nn/mlp.js';
+import { createNoise, type NoiseSource } from './nn/noise.js';
+import { readAndDispose } from './nn/read.js';
+import { type VpSchedule, vpSchedule } from './schedule.js';
+
+export const DIFFUSION_KIND = 'diffusion';
+
+/**
+ * Sinusoidal embedding of the integer step index t (0-based, as the PyTorch reference passes it):
+ * [sin(t f_0), ..., sin(t f_{h-1}), cos(t f_0), ..., cos(t f_{h-1})], f_k = exp(-k ln(10000) / (h - 1)),
+ * h = dim / 2. Returns [steps, dim] row-major.
+ */
+export function sinusoidalEmbedding(steps: number, dim: number): Float32Array {
+  const half = dim / 2;
+  const out = new Float32Array(steps * dim);
+  for (let t = 0; t < steps; t++) {
+    for (let k = 0; k < half; k++) {
+      const e = t * Math.exp(-k * (Math.log(10000) / (half - 1)));
+      out[t * dim + k] = Math.sin(e);
+      out[t * dim + half + k] = Math.cos(e);
+    }
+  }
+  return out;
+}
+
+/** y = x W (no bias) with explicit-transpose gradients, for the split first layer. */
+const matMulFast = withGrad<(x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D>(
+  (x: tf.Tensor2D, w: tf.Tensor2D, save: tf.GradSaveFunc) => {
+    save([x, w]);
+    return {
+      value: tf.matMul(x, w),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
+        return [
+          tf.matMul(dy as tf.Tensor2D, tf.transpose(sw)),
+          tf.matMul(tf.transpose(sx), dy as tf.Tensor2D),
+        ];
+      },
+    };
+  },
+);
+
+interface StepConstants {
+  sqrtRecipAlphaBar: tf.Scalar;
+  sqrtRecipM1AlphaBar: tf.Scalar;
+  c1: tf.Scalar;
+  c2: tf.Scalar;
+  /** posterior standard deviation (0 at the last step) */
+  sigma: number;
+}
+
+export class DiffusionActor {
+  readonly kind = DIFFUSION_KIND;
+  readonly config: DiffusionActorConfig;
+  readonly schedule: VpSchedule;
+  readonly stateDim: number;
+  readonly actionDim: number;
+  /** time-embedding MLP: dim -> 2 dim (Mish) -> dim */
+  private readonly timeMlp: Mlp;
+  /**
+   * First layer of eps_theta over the concatenation [x_t, t_emb, s], stored as three row blocks so
+   * the state part (constant across steps) and the time part (constant across the batch) are
+   * multiplied once per chain instead of once per step. Same function as one [A+E+S, H] kernel.
+   */
+  private readonly inX: tf.Variable<tf.Rank.R2>;
+  private readonly inT: tf.Variable<tf.Rank.R2>;
+  private readonly inS: tf.Variable<tf.Rank.R2>;
+  private readonly inBias: tf.Variable<tf.Rank.R1>;
+  /** hidden layers after the first, and the output layer */
+  private readonly rest: DenseParams[];
+  private readonly timeInput: tf.Tensor2D;
+  private readonly steps: StepConstants[];
+  readonly variables: readonly tf.Variable[];
+  private masks: tf.Tensor1D[] | null = null;
+
+  constructor(options: DiffusionActorOptions) {
+    const c = resolveDiffusionConfig(options);
+    this.config = c;
+    this.stateDim = c.stateDim;
+    this.actionDim = c.actionDim;
+    this.schedule = vpSchedule({ steps: c.steps, betaMin: c.betaMin, betaMax: c.betaMax });
+    const rng = createNoise(c.seed);
+    const E = c.timeEmbedding;
+    const A = c.actionDim;
+    const S = c.stateDim;
+    const H = c.hidden;
+    this.timeMlp = new Mlp('diffusion.time', [E, 2 * E, E], rng);
+    const fanIn = A + E + S;
+    const bound = 1 / Math.sqrt(fanIn);
+    const v2 = (name: string, rows: number, cols: number) =>
+      tf.variable(tf.tensor2d(uniformValues(rng, rows * cols, bound), [rows, cols]), true, uniqueName(name));
+    this.inX = v2('diffusion.eps.0.kernel.x', A, H[0]!);
+    this.inT = v2('diffusion.eps.0.kernel.t', E, H[0]!);
+    this.inS = v2('diffusion.eps.0.kernel.s', S, H[0]!);
+    this.inBias = tf.variable(
+      tf.tensor1d(uniformValues(rng, H[0]!, bound)),
+      true,
+      uniqueName('diffusion.eps.0.bias'),
+    );
+    const sizes = [...H, A];
+    this.rest = [];
+    for (let l = 1; l < sizes.length; l++) {
+      this.rest.push(createDense(rng, `diffusion.eps.${l}`, sizes[l - 1]!, sizes[l]!));
+    }
+    this.timeInput = tf.keep(tf.tensor2d(sinusoidalEmbedding(c.steps, E), [c.steps, E]));
+    const sch = this.schedule;
+    this.steps = [];
+    for (let i = 0; i < c.steps; i++) {
+      this.steps.push({
+        sqrtRecipAlphaBar: tf.keep(tf.scalar(sch.sqrtRecipAlphaBar[i]!)),
+        sqrtRecipM1AlphaBar: tf.keep(tf.scalar(sch.sqrtRecipM1AlphaBar[i]!)),
+        c1: tf.keep(tf.scalar(sch.posteriorC1[i]!)),
+        c2: tf.keep(tf.scalar(sch.posteriorC2[i]!)),
+        sigma: i > 0 ? Math.sqrt(Math.max(sch.posteriorVariance[i]!, 1e-20)) : 0,
+      });
+    }
+    this.variables = [
+      ...this.timeMlp.variables,
+      this.inX,
+      this.inT,
+      this.inS,
+      this.inBias,
+      ...this.rest.flatMap((l) => [l.kernel, l.bias]),
+    ];
+  }
+
+  /**
+   * Noise for one chain: x_T followed by the posterior noise of steps T-1..1, already scaled by the
+   * posterior standard deviation. Drawn in that order from `noise` (B * A values per stochastic step).
+   */
+  private drawNoise(batch: number, noise: NoiseSource | null): tf.Tensor2D[] {
+    const n = batch * this.actionDim;
+    const T = this.config.steps;
+    const stochastic = this.steps.filter((s) => s.sigma > 0).length;
+    const values = noise ? noise.normals(n * (1 + stochastic)) : new Float32Array(n * (1 + stochastic));
+    const out: tf.Tensor2D[] = [tf.tensor2d(values.subarray(0, n), [batch, this.actionDim])];
+    let k = 1;
+    for (let i = T - 1; i >= 0; i--) {
+      const sigma = this.steps[i]!.sigma;
+      if (sigma === 0) continue;
+      const part = values.subarray(k * n, (k + 1) * n);
+      for (let j = 0; j < n; j++) part[j]! *= sigma;
+      out.push(tf.tensor2d(part, [batch, this.actionDim]));
+      k += 1;
+    }
+    return out;
+  }
+
+  /** The reverse chain; with `noise` null every draw is zero (the deterministic path). */
+  private chain(states: tf.Tensor2D, noise: NoiseSource | null): tf.Tensor2D {
+    const batch = states.shape[0];
+    const draws = this.drawNoise(batch, noise);
+    const tEmb = this.timeMlp.apply(this.timeInput, this.masks ? [this.masks[0]!] : null);
+    // [T, H]: the time block of the first layer plus its bias, one row per step.
+    const tPart = tf.unstack(dense(tEmb, this.inT, this.inBias)) as tf.Tensor1D[];
+    const sPart = matMulFast(states, this.inS);
+    let x = draws[0]!;
+    let k = 1;
+    const last = this.rest.length - 1;
+    for (let i = this.config.steps - 1; i >= 0; i--) {
+      const st = this.steps[i]!;
+      let h: tf.Tensor2D = mish(tf.add(tf.add(matMulFast(x, this.inX), sPart), tPart[i]!)) as tf.Tensor2D;
+      if (this.masks) h = tf.mul(h, this.masks[1]!);
+      for (let l = 0; l <= last; l++) {
+        const layer = this.rest[l]!;
+        if (l < last) {
+          h = denseMish(h, layer.kernel, layer.bias);
+          if (this.masks) h = tf.mul(h, this.masks[l + 2]!);
+        } else {
+          h = dense(h, layer.kernel, layer.bias);
+        }
+      }
+      const x0 = tf.clipByValue(
+        tf.sub(tf.mul(x, st.sqrtRecipAlphaBar), tf.mul(h, st.sqrtRecipM1AlphaBar)),
+        -1,
+        1,
+      );
+      let next = tf.add(tf.mul(x0, st.c1), tf.mul(x, st.c2));
+      if (st.sigma > 0) next = tf.add(next, draws[k++]!);
+      x = next as tf.Tensor2D;
+    }
+    return tf.clipByValue(x, -1, 1);
+  }
+
+  /** Differentiable batch sample (Actor.sample). No logProb: the density is intractable. */
+  sample(states: tf.Tensor2D, noise: NoiseSource): { actions: tf.Tensor2D } {
+    return { actions: this.chain(states, noise) };
+  }
+
+  /**
+   * Entropy bonus and temperature signal (Actor.entropy): the Kozachenko-Leonenko 1-NN estimate of
+   * H(pi(. | s)) from `entropySamples` differentiable samples of each of the first `entropyStates`
+   * states, averaged over those states. See entropy.ts for its bias.
+   */
+  entropy(states: tf.Tensor2D, noise: NoiseSource): tf.Scalar {
+    const g = Math.min(this.config.entropyStates, states.shape[0]);
+    const m = this.config.entropySamples;
+    const head = g === states.shape[0] ? states : tf.slice(states, [0, 0], [g, this.stateDim]);
+    const repeated = tf.reshape(tf.tile(tf.expandDims(head, 1), [1, m, 1]), [
+      g * m,
+      this.stateDim,
+    ]) as tf.Tensor2D;
+    const actions = this.chain(repeated, noise);
+    return knnEntropy(tf.reshape(actions, [g, m, this.actionDim]) as tf.Tensor3D);
+  }
+
+  act(states: Float32Array, noise: NoiseSource, deterministic = false): Float32Array {
+    const count = states.length / this.stateDim;
+    if (!Number.isInteger(count))
+      throw new Error(`act: ${states.length} values is not a multiple of stateDim ${this.stateDim}`);
+    return readAndDispose(
+      tf.tidy(() => this.chain(tf.tensor2d(states, [count, this.stateDim]), deterministic ? null : noise)),
+    );
+  }
+
+  clone(): DiffusionActor {
+    const copy = new DiffusionActor(this.config);
+    copy.copyFrom(this);
+    return copy;
+  }
+
+  softUpdate(source: { variables: readonly tf.Variable[] }, tau: number): void {
+    softUpdateVariables(this.variables, source.variables, tau);
+  }
+
+  copyFrom(source: { variables: readonly tf.Variable[] }): void {
+    copyVariables(this.variables, source.variables);
+  }
+
+  /**
+   * Weights in the documented artefact format. Kernels are [in, out] row-major (tfjs layout; PyTorch
+   * stores the transpose). `eps.0.kernel` is the full first-layer kernel over [x_t, t_emb, s] in
+   * that row order.
+   */
+  toArtefact(): WeightsArtefact {
+    const read = (t: tf.Tensor) => t.dataSync() as Float32Array;
+    const { actionDim: A, stateDim: S, timeEmbedding: E, hidden: H } = this.config;
+    const first = new Float32Array((A + E + S) * H[0]!);
+    first.set(read(this.inX), 0);
+    first.set(read(this.inT), A * H[0]!);
+    first.set(read(this.inS), (A + E) * H[0]!);
+    const tensors = [
+      ...this.timeMlp.layers.flatMap((l, i) => [
+        { name: `time.${i}.kernel`, shape: l.kernel.shape as number[], values: read(l.kernel) },
+        { name: `time.${i}.bias`, shape: l.bias.shape as number[], values: read(l.bias) },
+      ]),
+      { name: 'eps.0.kernel', shape: [A + E + S, H[0]!], values: first },
+      { name: 'eps.0.bias', shape: [H[0]!], values: read(this.inBias) },
+      ...this.rest.flatMap((l, i) => [
+        { name: `eps.${i + 1}.kernel`, shape: l.kernel.shape as number[], values: read(l.kernel) },
+        { name: `eps.${i + 1}.bias`, shape: l.bias.shape as number[], values: read(l.bias) },
+      ]),
+    ];
+    return packArtefact(DIFFUSION_KIND, { ...this.config }, tensors);
+  }
+
+  /** Rebuilds an actor from toArtefact() output. */
+  static fromArtefact(artefact: WeightsArtefact): DiffusionActor {
+    if (artefact.manifest.kind !== DIFFUSION_KIND) {
+      throw new Error(`weights: kind: expected ${DIFFUSION_KIND} (${artefact.manifest.kind})`);
+    }
+    const actor = new DiffusionActor(artefact.manifest.config as unknown as DiffusionActorOptions);
+    actor.loadWeights(artefact);
+    return actor;
+  }
+
+  /** Overwrites the weights from an artefact of the same configuration. */
+  loadWeights(artefact: WeightsArtefact): void {
+    const { actionDim: A, stateDim: S, timeEmbedding: E, hidden: H } = this.config;
+    const set = (v: tf.Variable, values: Float32Array) => v.assign(tf.tensor(values, v.shape));
+    tf.tidy(() => {
+      this.timeMlp.layers.forEach((l, i) => {
+        set(l.kernel, tensorOf(artefact, `time.${i}.kernel`, l.kernel.shape));
+        set(l.bias, tensorOf(artefact, `time.${i}.bias`, l.bias.shape));
+      });
+      const first = tensorOf(artefact, 'eps.0.kernel', [A + E + S, H[0]!]);
+      set(this.inX, first.subarray(0, A * H[0]!));
+      set(this.inT, first.subarray(A * H[0]!, (A + E) * H[0]!));
+      set(this.inS, first.subarray((A + E) * H[0]!));
+      set(this.inBias, tensorOf(artefact, 'eps.0.bias', [H[0]!]));
+      this.rest.forEach((l, i) => {
+        set(l.kernel, tensorOf(artefact, `eps.${i + 1}.kernel`, l.kernel.shape));
+        set(l.bias, tensorOf(artefact, `eps.${i + 1}.bias`, l.bias.shape));
+      });
+    });
+  }
+
+  /**
+   * Hidden-unit keep masks (pruning), in the order: time hidden layer (2 E units), then each hidden
+   * layer of eps_theta (hidden[l] units). null removes all masks.
+   */
+  setUnitMasks(masks: readonly Float32Array[] | null): void {
+    for (const m of this.masks ?? []) m.dispose();
+    this.masks = null;
+    if (!masks) return;
+    const widths = [2 * this.config.timeEmbedding, ...this.config.hidden];
+    if (masks.length !== widths.length)
+      throw new Error(`masks: expected ${widths.length} arrays (${masks.length})`);
+    masks.forEach((m, i) => {
+      if (m.length !== widths[i]) throw new Error(`masks[${i}]: expected ${widths[i]} entries (${m.length})`);
+    });
+    this.masks = masks.map((m) => tf.keep(tf.tensor1d(m)));
+  }
+
+  dispose(): void {
+    for (const v of this.variables) v.dispose();
+    this.timeInput.dispose();
+    for (const s of this.steps) {
+      s.sqrtRecipAlphaBar.dispose();
+      s.sqrtRecipM1AlphaBar.dispose();
+      s.c1.dispose();
+      s.c2.dispose();
+    }
+    this.setUnitMasks(null);
+  }
+}
+
+export function createDiffusionActor(options: DiffusionActorOptions): DiffusionActor {
+  return new DiffusionActor(options);
+}

@@ -1,0 +1,266 @@
+/**
+ * Soft actor-critic for one-step episodes (model.md section 6: a contextual bandit, so the critic
+ * target is the reward r itself and target networks never enter a target). Actor-agnostic: the actor
+ * is any implementation of the Actor interface.
+ *
+ * Per update on a batch (s, a, r):
+ *   critic:      minimise mean (Q1(s,a) - r)^2 + mean (Q2(s,a) - r)^2
+ *   actor:       minimise -mean min(Q1, Q2)(s, a~pi(s)) - alpha H,   H = -mean log pi(a|s) when the
+ *                actor has a density, else the actor's own entropy estimate (Actor.entropy)
+ *   temperature: d loss / d log(alpha) = H - targetEntropy (Adam on log alpha): alpha grows while the
+ *                policy's entropy is below target and shrinks while above
+ *   targets:     Polyak averaging with tau of target actor and target critics
+ * Nothing is read back to JS inside update(); the last losses stay on the device until metrics().
+ */
+
+import {
+  Adam,
+  combineArtefacts,
+  createNoise,
+  type NoiseState,
+  partOf,
+  readAndDispose,
+  softUpdateVariables,
+  tensorOf,
+  type WeightsArtefact,
+} from '@diffcontract/diffusion-actor';
+import * as tf from '@tensorflow/tfjs';
+import type { Actor } from './actor.js';
+import type { ActOptions, SacAgent, UpdateMetrics } from './agent-types.js';
+import { resolveSacConfig, type SacConfig } from './config.js';
+import { TwinCritic } from './critic.js';
+import type { TransitionBatch } from './replay.js';
+
+const CHECKPOINT_KIND = 'sac-agent';
+
+type LastScalars = {
+  criticLoss: tf.Scalar;
+  actorLoss: tf.Scalar;
+  entropy: tf.Scalar;
+  meanQ: tf.Scalar;
+};
+
+class Sac implements SacAgent {
+  readonly config: Readonly<SacConfig>;
+  readonly targetActor: Actor;
+  readonly targetEntropy: number;
+  private readonly critic: TwinCritic;
+  private readonly targetCritic: TwinCritic;
+  private readonly actorOpt: Adam;
+  private readonly criticOpt: Adam;
+  private readonly logAlpha: tf.Variable<tf.Rank.R0>;
+  private readonly alphaOpt: Adam;
+  /** noise of the updates */
+  private readonly noise;
+  /** noise of act() */
+  private readonly actNoise;
+  private count = 0;
+  private last: LastScalars | null = null;
+
+  constructor(
+    config: Partial<SacConfig>,
+    readonly actor: Actor,
+  ) {
+    const c = resolveSacConfig(config);
+    this.config = Object.freeze(c);
+    this.targetEntropy = c.targetEntropy === 'auto' ? -actor.actionDim : c.targetEntropy;
+    this.critic = new TwinCritic(actor.stateDim, actor.actionDim, c.criticHidden, c.seed * 7919 + 11);
+    this.targetCritic = new TwinCritic(actor.stateDim, actor.actionDim, c.criticHidden, c.seed * 7919 + 11);
+    this.targetCritic.copyFrom(this.critic);
+    this.targetActor = actor.clone();
+    this.actorOpt = new Adam(actor.variables, { lr: c.actorLr });
+    this.criticOpt = new Adam(this.critic.variables, { lr: c.criticLr });
+    this.logAlpha = tf.variable(tf.scalar(Math.log(Math.max(c.initialAlpha, Number.MIN_VALUE))), false);
+    this.alphaOpt = new Adam([this.logAlpha], { lr: c.alphaLr });
+    this.noise = createNoise(c.seed * 2 + 1);
+    this.actNoise = createNoise(c.seed * 2 + 2);
+  }
+
+  get updates(): number {
+    return this.count;
+  }
+
+  update(batch: TransitionBatch): void {
+    const B = this.config.batchSize;
+    if (batch.size !== B) throw new Error(`update: batch.size must equal sac.batchSize ${B} (${batch.size})`);
+    const S = this.actor.stateDim;
+    const A = this.actor.actionDim;
+    const doActor = this.count % this.config.actorEvery === 0;
+    const previous = this.last;
+    const next = tf.tidy(() => {
+      const s = tf.tensor2d(batch.states.subarray(0, B * S), [B, S]);
+      const a = tf.tensor2d(batch.actions.subarray(0, B * A), [B, A]);
+      const r = tf.tensor1d(batch.rewards.subarray(0, B));
+      const criticVars = this.critic.variables;
+      const criticStep = tf.variableGrads(() => {
+        const [q1, q2] = this.critic.both(s, a);
+        return tf.add(tf.mean(tf.square(tf.sub(q1, r))), tf.mean(tf.square(tf.sub(q2, r)))) as tf.Scalar;
+      }, criticVars);
+      this.criticOpt.apply(criticVars.map((v) => criticStep.grads[v.name]!));
+      const out: LastScalars = {
+        criticLoss: criticStep.value,
+        actorLoss: previous ? previous.actorLoss.clone() : tf.scalar(Number.NaN),
+        entropy: previous ? previous.entropy.clone() : tf.scalar(Number.NaN),
+        meanQ: previous ? previous.meanQ.clone() : tf.scalar(Number.NaN),
+      };
+      if (doActor) {
+        const useEntropy = this.config.autoTemperature || this.config.initialAlpha > 0;
+        const alpha = tf.exp(this.logAlpha);
+        let entropy: tf.Scalar = tf.scalar(Number.NaN);
+        let meanQ: tf.Scalar = tf.scalar(0);
+        const actorVars = this.actor.variables as tf.Variable[];
+        const actorStep = tf.variableGrads(() => {
+          const sample = this.actor.sample(s, this.noise);
+          // Kept: variableGrads disposes everything its closure creates except the loss.
+          meanQ = tf.keep(tf.mean(this.critic.min(s, sample.actions)) as tf.Scalar);
+          if (!useEntropy) return tf.neg(meanQ) as tf.Scalar;
+          if (sample.logProb) entropy = tf.keep(tf.neg(tf.mean(sample.logProb)) as tf.Scalar);
+          else if (this.actor.entropy) entropy = tf.keep(this.actor.entropy(s, this.noise));
+          else throw new Error(`actor '${this.actor.kind}' has neither logProb nor entropy()`);
+          return tf.sub(tf.neg(meanQ), tf.mul(alpha, entropy)) as tf.Scalar;
+        }, actorVars);
+        this.actorOpt.apply(actorVars.map((v) => actorStep.grads[v.name]!));
+        if (this.config.autoTemperature) this.alphaOpt.apply([tf.sub(entropy, this.targetEntropy)]);
+        out.actorLoss.dispose();
+        out.entropy.dispose();
+        out.meanQ.dispose();
+        out.actorLoss = actorStep.value;
+        out.entropy = entropy;
+        out.meanQ = meanQ;
+        // Kept tensors escape tidy; ownership passes to `last` via `out`.
+      }
+      this.targetActor.softUpdate(this.actor, this.config.tau);
+      softUpdateVariables(this.targetCritic.variables, this.critic.variables, this.config.tau);
+      return out;
+    });
+    if (previous) tf.dispose([previous.criticLoss, previous.actorLoss, previous.entropy, previous.meanQ]);
+    this.last = next;
+    this.count += 1;
+  }
+
+  metrics(): UpdateMetrics {
+    const read = (t: tf.Scalar | undefined) => (t ? (t.dataSync()[0] as number) : Number.NaN);
+    return {
+      updates: this.count,
+      criticLoss: read(this.last?.criticLoss),
+      actorLoss: read(this.last?.actorLoss),
+      entropy: read(this.last?.entropy),
+      meanQ: read(this.last?.meanQ),
+      alpha: this.alpha(),
+    };
+  }
+
+  alpha(): number {
+    return Math.exp(this.logAlpha.dataSync()[0] as number);
+  }
+
+  act(states: Float32Array, options: ActOptions = {}): Float32Array {
+    const actor = options.target ? this.targetActor : this.actor;
+    return actor.act(states, options.noise ?? this.actNoise, options.deterministic ?? false);
+  }
+
+  qValues(states: Float32Array, actions: Float32Array): Float32Array {
+    const S = this.actor.stateDim;
+    const n = states.length / S;
+    return readAndDispose(
+      tf.tidy(() =>
+        this.critic.min(tf.tensor2d(states, [n, S]), tf.tensor2d(actions, [n, this.actor.actionDim])),
+      ),
+    );
+  }
+
+  private optimizers(): [string, Adam][] {
+    return [
+      ['actorOpt', this.actorOpt],
+      ['criticOpt', this.criticOpt],
+      ['alphaOpt', this.alphaOpt],
+    ];
+  }
+
+  saveState(): WeightsArtefact {
+    const extra: { name: string; shape: number[]; values: Float32Array }[] = [
+      { name: 'logAlpha', shape: [], values: this.logAlpha.dataSync() as Float32Array },
+    ];
+    for (const [name, opt] of this.optimizers()) {
+      opt.m.forEach((m, i) => {
+        extra.push({ name: `${name}/m.${i}`, shape: m.shape, values: m.dataSync() as Float32Array });
+      });
+      opt.v.forEach((v, i) => {
+        extra.push({ name: `${name}/v.${i}`, shape: v.shape, values: v.dataSync() as Float32Array });
+      });
+    }
+    const { config } = this;
+    return combineArtefacts(
+      CHECKPOINT_KIND,
+      {
+        sac: { ...config, criticHidden: [...config.criticHidden] },
+        updates: this.count,
+        noise: this.noise.state() as unknown as Record<string, unknown>,
+        actNoise: this.actNoise.state() as unknown as Record<string, unknown>,
+        adamSteps: Object.fromEntries(this.optimizers().map(([n, o]) => [n, o.step])),
+      },
+      {
+        actor: this.actor.toArtefact(),
+        targetActor: this.targetActor.toArtefact(),
+        critic: this.critic.toArtefact(),
+        targetCritic: this.targetCritic.toArtefact(),
+      },
+      extra,
+    );
+  }
+
+  loadState(artefact: WeightsArtefact): void {
+    if (artefact.manifest.kind !== CHECKPOINT_KIND) {
+      throw new Error(`checkpoint: kind: expected ${CHECKPOINT_KIND} (${artefact.manifest.kind})`);
+    }
+    const cfg = artefact.manifest.config as {
+      updates: number;
+      noise: NoiseState;
+      actNoise: NoiseState;
+      adamSteps: Record<string, number>;
+    };
+    this.actor.loadWeights(partOf(artefact, 'actor'));
+    this.targetActor.loadWeights(partOf(artefact, 'targetActor'));
+    this.critic.loadWeights(partOf(artefact, 'critic'));
+    this.targetCritic.loadWeights(partOf(artefact, 'targetCritic'));
+    tf.tidy(() => {
+      this.logAlpha.assign(tf.scalar(tensorOf(artefact, 'logAlpha', [])[0]!));
+      for (const [name, opt] of this.optimizers()) {
+        for (const [part, list] of [
+          ['m', opt.m],
+          ['v', opt.v],
+        ] as const) {
+          list.forEach((t, i) => {
+            t.assign(tf.tensor(tensorOf(artefact, `${name}/${part}.${i}`, t.shape), t.shape));
+          });
+        }
+        opt.step = cfg.adamSteps[name] ?? 0;
+      }
+    });
+    this.noise.restore(cfg.noise);
+    this.actNoise.restore(cfg.actNoise);
+    this.count = cfg.updates;
+    if (this.last)
+      tf.dispose([this.last.criticLoss, this.last.actorLoss, this.last.entropy, this.last.meanQ]);
+    this.last = null;
+  }
+
+  dispose(): void {
+    this.actor.dispose();
+    this.targetActor.dispose();
+    this.critic.dispose();
+    this.targetCritic.dispose();
+    this.actorOpt.dispose();
+    this.criticOpt.dispose();
+    this.alphaOpt.dispose();
+    this.logAlpha.dispose();
+    if (this.last)
+      tf.dispose([this.last.criticLoss, this.last.actorLoss, this.last.entropy, this.last.meanQ]);
+    this.last = null;
+  }
+}
+
+/** Builds an agent around `actor` (which it owns from now on: dispose() frees it). */
+export function createSacAgent(config: Partial<SacConfig>, actor: Actor): SacAgent {
+  return new Sac(config, actor);
+}

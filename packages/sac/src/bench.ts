@@ -1,0 +1,88 @@
+/**
+ * Updates per second of the SAC agent at the reference sizes (state 18, action 24, hidden 256,
+ * T = 5, batch 256), the workload of shared/bench/dmsac_reference.py.
+ * Usage: node dist/bench.js [--backend wasm|cpu|tensorflow|auto] [--seconds 5] [--json]
+ */
+
+import { createNoise } from '@diffcontract/diffusion-actor';
+import * as tf from '@tensorflow/tfjs';
+import type { ActorFactory } from './actor.js';
+import { createSacAgent } from './agent.js';
+import { type BackendName, setBackend } from './backend.js';
+import { diffusionActorFactory, gaussianActorFactory } from './builtins.js';
+import { allocateBatch } from './replay.js';
+
+const args = process.argv.slice(2);
+const opt = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? args[i + 1]! : fallback;
+};
+const seconds = Number(opt('seconds', '5'));
+const S = 18;
+const A = 24;
+const B = 256;
+
+function rate(fn: () => void, secs: number): number {
+  for (let i = 0; i < 3; i++) fn();
+  let n = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < secs * 1000) {
+    fn();
+    n += 1;
+  }
+  return n / ((performance.now() - t0) / 1000);
+}
+
+async function main(): Promise<void> {
+  const info = await setBackend(opt('backend', 'wasm') as BackendName);
+  const rng = createNoise(0);
+  const batch = allocateBatch(B, S, A);
+  for (let i = 0; i < B * S; i++) batch.states[i] = rng.nextFloat();
+  for (let i = 0; i < B * A; i++) batch.actions[i] = 2 * rng.nextFloat() - 1;
+  rng.fill(batch.rewards);
+  const cases: [string, ActorFactory, Record<string, unknown>][] = [
+    [
+      'diffusion, no entropy term (reference workload)',
+      diffusionActorFactory,
+      { initialAlpha: 0, autoTemperature: false },
+    ],
+    ['diffusion, kNN entropy + auto temperature', diffusionActorFactory, {}],
+    ['gaussian', gaussianActorFactory, {}],
+  ];
+  const results: Record<string, number> = {};
+  for (const [name, factory, sacOptions] of cases) {
+    const agent = createSacAgent(sacOptions, factory.create({ stateDim: S, actionDim: A, seed: 0 }));
+    const before = tf.memory().numTensors;
+    const ups = rate(() => agent.update(batch), seconds);
+    agent.metrics(); // one readback, so queued work (if any backend defers it) is included
+    const leaked = tf.memory().numTensors - before;
+    results[name] = ups;
+    console.log(`${name}: ${ups.toFixed(2)} updates/s (tensors leaked: ${leaked})`);
+    agent.dispose();
+  }
+  const actor = diffusionActorFactory.create({ stateDim: S, actionDim: A, seed: 0 });
+  const one = batch.states.subarray(0, S);
+  const noise = createNoise(1);
+  const gen1 = rate(() => actor.act(one, noise), seconds / 2);
+  const genB = rate(() => actor.act(batch.states, noise), seconds / 2) * B;
+  console.log(
+    `diffusion generate: ${gen1.toFixed(1)}/s one state at a time, ${genB.toFixed(1)}/s in batches of ${B}`,
+  );
+  actor.dispose();
+  if (args.includes('--json')) {
+    console.log(
+      JSON.stringify({
+        backend: info.name,
+        threads: info.threads ?? 1,
+        updatesPerSec: results,
+        generatePerSec: gen1,
+        generateBatchPerSec: genB,
+      }),
+    );
+  }
+}
+
+main().catch((e) => {
+  console.error((e as Error).message);
+  process.exit(1);
+});
