@@ -76,6 +76,7 @@ describe('strategy registry', () => {
       norm: 'l2',
       includeBias: true,
       taylorReduction: 'meanAbs',
+      taylorMeasureMasked: false,
     });
   });
 });
@@ -143,5 +144,25 @@ describe("strategy 'taylor'", () => {
     expect(pruned(m2[0]!)).toEqual([3]);
     expect(s.scores(net)[0]![1]).toBe(1); // neuron 1 kept its estimate from when it was active
     expect(s.masks).toBe(m2);
+  });
+
+  it('with taylorMeasureMasked, masked neurons are measured too (gate-style gradients)', () => {
+    const net = chain([3, 4, 2], 1);
+    const s = createPruningStrategy('taylor', {
+      rho: 0.25,
+      pruneEvery: 2,
+      ramp: 'constant',
+      taylorMeasureMasked: true,
+    });
+    const ones = new Float32Array(4).fill(1);
+    s.observe(0, Float32Array.from([4, 1, 3, 2]), ones, 1);
+    expect(pruned(s.recompute(2, net)[0]!)).toEqual([1]);
+    // neuron 1 is masked, but its pre-gate activation times the gate gradient shows it would now matter
+    s.observe(0, Float32Array.from([4, 5, 3, 2]), ones, 1);
+    expect(s.scores(net)[0]![1]).toBe(5);
+    expect(pruned(s.recompute(4, net)[0]!)).toEqual([3]);
+    expect(() =>
+      createPruningStrategy('taylor', { ramp: 'constant', taylorMeasureMasked: 1 as never }),
+    ).toThrow(/^pruning\.taylorMeasureMasked: must be true or false \(1\)$/);
   });
 });

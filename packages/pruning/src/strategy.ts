@@ -21,6 +21,13 @@ export interface PruningConfig extends ScheduleConfig {
   includeBias?: boolean;
   /** taylor criterion: how a batch's products become a per-neuron value */
   taylorReduction?: TaylorReduction;
+  /**
+   * taylor criterion: keep measuring masked neurons. Only meaningful when the caller's gradient
+   * reaches them, e.g. masks applied as a multiplicative gate on the hidden output with the weights
+   * kept: then |h x dL/d(gated h)| of a masked neuron estimates what restoring it would change.
+   * Default false (a masked neuron keeps its last estimate).
+   */
+  taylorMeasureMasked?: boolean;
 }
 
 export const PRUNING_DEFAULTS = {
@@ -31,6 +38,7 @@ export const PRUNING_DEFAULTS = {
   norm: 'l2',
   includeBias: true,
   taylorReduction: 'meanAbs',
+  taylorMeasureMasked: false,
 } as const;
 
 const CONFIG_KEYS = new Set([
@@ -42,6 +50,7 @@ const CONFIG_KEYS = new Set([
   'norm',
   'includeBias',
   'taylorReduction',
+  'taylorMeasureMasked',
 ]);
 
 /**
@@ -87,8 +96,10 @@ function checkConfig(config: PruningConfig, path: string): void {
   if (config.norm !== undefined && config.norm !== 'l1' && config.norm !== 'l2') {
     throw new PruningError(`${path}.norm`, "must be 'l1' or 'l2'", config.norm);
   }
-  if (config.includeBias !== undefined && typeof config.includeBias !== 'boolean') {
-    throw new PruningError(`${path}.includeBias`, 'must be true or false', config.includeBias);
+  for (const key of ['includeBias', 'taylorMeasureMasked'] as const) {
+    if (config[key] !== undefined && typeof config[key] !== 'boolean') {
+      throw new PruningError(`${path}.${key}`, 'must be true or false', config[key]);
+    }
   }
   const reduction = config.taylorReduction;
   if (reduction !== undefined && reduction !== 'meanAbs' && reduction !== 'absMean') {
@@ -151,10 +162,12 @@ class TaylorStrategy extends ScoredStrategy {
   readonly name = 'taylor';
   override readonly needsActivationGradients = true;
   private readonly accumulator: TaylorAccumulator;
+  private readonly measureMasked: boolean;
 
   constructor(config: PruningConfig, path: string) {
     super(config, path);
     this.accumulator = new TaylorAccumulator(config.taylorReduction ?? PRUNING_DEFAULTS.taylorReduction);
+    this.measureMasked = config.taylorMeasureMasked ?? PRUNING_DEFAULTS.taylorMeasureMasked;
   }
 
   override observe(group: number, activations: Float32Array, gradients: Float32Array, batch: number): void {
@@ -172,7 +185,7 @@ class TaylorStrategy extends ScoredStrategy {
   override recompute(step: number, network: PrunableNetwork): PruningMasks {
     const masks = super.recompute(step, network);
     this.accumulator.endWindow();
-    this.accumulator.setMasks(masks);
+    if (!this.measureMasked) this.accumulator.setMasks(masks);
     return masks;
   }
 }

@@ -48,9 +48,29 @@ describe('diffusionActorNetwork', () => {
     expect(networkFlops(diffusionActorNetwork({ stateDim: S, actionDim: A }).layers)).toBe(175648);
   });
 
+  it('follows the configured hidden widths', () => {
+    const net = diffusionActorNetwork({ stateDim: S, actionDim: A, hidden: [64, 32, 16] });
+    validateNetwork(net);
+    expect(net.layers.slice(2).map((l) => [l.name, l.inDim, l.outDim])).toEqual([
+      ['main.dense1', A + 16 + S, 64],
+      ['main.dense2', 64, 32],
+      ['main.dense3', 32, 16],
+      ['main.out', 16, A],
+    ]);
+    expect(net.groups.map((g) => [g.name, g.layer, g.consumers[0]!.layer])).toEqual([
+      ['time.hidden', 0, 1],
+      ['main.hidden1', 2, 3],
+      ['main.hidden2', 3, 4],
+      ['main.hidden3', 4, 5],
+    ]);
+  });
+
   it('rejects bad sizes', () => {
     expect(() => diffusionActorNetwork({ stateDim: 0, actionDim: A })).toThrow(
       /^actor\.stateDim: must be a positive integer \(0\)$/,
+    );
+    expect(() => diffusionActorNetwork({ stateDim: S, actionDim: A, hidden: [8, 0] })).toThrow(
+      /^actor\.hidden\[1\]: /,
     );
   });
 });
@@ -72,7 +92,7 @@ describe('actorEpsForward', () => {
       input.set(time, b * 58 + A);
       input.set(state.subarray(b * S, (b + 1) * S), b * 58 + A + 16);
     }
-    const ref = mlpForward([net.layers[2]!, net.layers[3]!, net.layers[4]!], input, batch);
+    const ref = mlpForward(net.layers.slice(2), input, batch);
     expect([...y]).toEqual([...ref]);
     // a per-row time embedding with identical rows gives the same result as a shared one
     const rows = new Float32Array(batch * 16);

@@ -6,9 +6,10 @@ import type { DenseLayer, NeuronGroup, PrunableNetwork } from './types.js';
  * The diffusion actor eps_theta(x_t, t, s) of model.md section 7 as a PrunableNetwork:
  * time MLP  t_emb(16) -> Linear(16, 32) -> Mish -> Linear(32, 16)
  * main MLP  [x_t(A), time(16), s(S)] -> Linear(., 256) -> Mish -> Linear(256, 256) -> Mish -> Linear(256, A).
- * Layers are in the order of ACTOR_LAYER; all kernels row-major [in x out] like tfjs dense kernels.
+ * Layers: time.dense1, time.dense2, main.dense1 .. main.denseN (one per hidden width), main.out (last);
+ * ACTOR_LAYER names the fixed indices. Kernels are row-major [in x out] like tfjs dense kernels.
  */
-export const ACTOR_LAYER = { time1: 0, time2: 1, main1: 2, main2: 3, out: 4 } as const;
+export const ACTOR_LAYER = { time1: 0, time2: 1, main1: 2 } as const;
 
 export interface ActorTopologyOptions {
   stateDim: number;
@@ -19,8 +20,8 @@ export interface ActorTopologyOptions {
   timeHidden?: number;
   /** output width of the time MLP. Default 16. */
   timeOut?: number;
-  /** width of the two hidden layers of the main MLP. Default 256. */
-  hidden?: number;
+  /** hidden widths of the main MLP. Default [256, 256]. */
+  hidden?: readonly number[];
   /**
    * Also make the time MLP's 16 outputs a prunable group (they are hidden units of the whole actor,
    * read by the main MLP's first layer at rows A..A+16). Default false: only the Mish hidden layers
@@ -30,20 +31,28 @@ export interface ActorTopologyOptions {
 }
 
 /**
- * The actor's layers (zero weights, to be filled from the tensor library) and groups:
- * `time.hidden` (32), `main.hidden1` (256), `main.hidden2` (256), and `time.out` (16) if asked.
+ * The actor's layers (zero weights, to be filled from the tensor library) and groups, in this order:
+ * `time.hidden` (32), `main.hidden1` (256), `main.hidden2` (256), ... and `time.out` (16) last if
+ * asked. Without `time.out` this is the order of DiffusionActor.setUnitMasks.
  */
 export function diffusionActorNetwork(options: ActorTopologyOptions): PrunableNetwork {
   const { stateDim, actionDim } = options;
   const timeEmbedDim = options.timeEmbedDim ?? 16;
   const timeHidden = options.timeHidden ?? 32;
   const timeOut = options.timeOut ?? 16;
-  const hidden = options.hidden ?? 256;
-  const dims = { stateDim, actionDim, timeEmbedDim, timeHidden, timeOut, hidden };
+  const hidden = options.hidden ?? [256, 256];
+  const dims = { stateDim, actionDim, timeEmbedDim, timeHidden, timeOut };
   for (const [key, value] of Object.entries(dims)) {
     if (!Number.isInteger(value) || value < 1)
       throw new PruningError(`actor.${key}`, 'must be a positive integer', value);
   }
+  if (!Array.isArray(hidden) || hidden.length === 0) {
+    throw new PruningError('actor.hidden', 'must be a non-empty array of widths', hidden);
+  }
+  hidden.forEach((h, l) => {
+    if (!Number.isInteger(h) || h < 1)
+      throw new PruningError(`actor.hidden[${l}]`, 'must be a positive integer', h);
+  });
   const dense = (
     name: string,
     inDim: number,
@@ -60,22 +69,24 @@ export function diffusionActorNetwork(options: ActorTopologyOptions): PrunableNe
   const layers = [
     dense('time.dense1', timeEmbedDim, timeHidden, 'mish'),
     dense('time.dense2', timeHidden, timeOut, 'linear'),
-    dense('main.dense1', actionDim + timeOut + stateDim, hidden, 'mish'),
-    dense('main.dense2', hidden, hidden, 'mish'),
-    dense('main.out', hidden, actionDim, 'linear'),
   ];
+  let inDim = actionDim + timeOut + stateDim;
+  hidden.forEach((h, l) => {
+    layers.push(dense(`main.dense${l + 1}`, inDim, h, 'mish'));
+    inDim = h;
+  });
+  layers.push(dense('main.out', inDim, actionDim, 'linear'));
   const groups: NeuronGroup[] = [
     {
       name: 'time.hidden',
       layer: ACTOR_LAYER.time1,
       consumers: [{ layer: ACTOR_LAYER.time2, rowOffset: 0 }],
     },
-    {
-      name: 'main.hidden1',
-      layer: ACTOR_LAYER.main1,
-      consumers: [{ layer: ACTOR_LAYER.main2, rowOffset: 0 }],
-    },
-    { name: 'main.hidden2', layer: ACTOR_LAYER.main2, consumers: [{ layer: ACTOR_LAYER.out, rowOffset: 0 }] },
+    ...hidden.map((_, l) => ({
+      name: `main.hidden${l + 1}`,
+      layer: ACTOR_LAYER.main1 + l,
+      consumers: [{ layer: ACTOR_LAYER.main1 + l + 1, rowOffset: 0 }],
+    })),
   ];
   if (options.pruneTimeOutput) {
     groups.push({
@@ -100,12 +111,13 @@ export function actorEpsForward(
   batch: number,
 ): Float32Array {
   const L = network.layers;
-  if (L.length !== 5)
-    throw new PruningError('network.layers', 'must be the 5 layers of diffusionActorNetwork', L.length);
+  if (L.length < 4) {
+    throw new PruningError('network.layers', 'must be laid out by diffusionActorNetwork', L.length);
+  }
   const time1 = L[ACTOR_LAYER.time1]!;
   const time2 = L[ACTOR_LAYER.time2]!;
   const main1 = L[ACTOR_LAYER.main1]!;
-  const actionDim = L[ACTOR_LAYER.out]!.outDim;
+  const actionDim = L[L.length - 1]!.outDim;
   const timeOut = time2.outDim;
   const stateDim = main1.inDim - actionDim - timeOut;
   if (x.length !== batch * actionDim)
@@ -131,7 +143,7 @@ export function actorEpsForward(
     input.set(timeFeatures.subarray(t * timeOut, (t + 1) * timeOut), base + actionDim);
     input.set(state.subarray(b * stateDim, (b + 1) * stateDim), base + actionDim + timeOut);
   }
-  let h = denseForward(main1, input, batch);
-  h = denseForward(L[ACTOR_LAYER.main2]!, h, batch);
-  return denseForward(L[ACTOR_LAYER.out]!, h, batch);
+  let h: Float32Array = input;
+  for (let l = ACTOR_LAYER.main1; l < L.length; l++) h = denseForward(L[l]!, h, batch);
+  return h;
 }
