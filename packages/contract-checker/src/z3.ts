@@ -21,14 +21,12 @@ export interface Z3Session {
 
 let session: Promise<Z3Session> | undefined;
 let emModule: unknown;
-let disposed = false;
 
 /**
  * The process-wide z3 session, created on first use. Loading the wasm costs a few hundred
  * milliseconds, so checking many contracts must share it rather than re-initialise.
  */
 export function z3Session(): Promise<Z3Session> {
-  if (disposed) return Promise.reject(new Error('z3 was shut down in this process'));
   session ??= (async () => {
     const api = await init();
     emModule = api.em;
@@ -45,15 +43,15 @@ export function z3Session(): Promise<Z3Session> {
 }
 
 /**
- * Stops z3's worker threads so the process can exit. Safe to call more than once; z3 cannot be
- * used afterwards in this process.
+ * Stops z3's worker threads so the process can exit. Safe to call more than once; a later
+ * z3Session() starts a fresh session (paying the initialisation again).
  */
 export async function shutdownZ3(): Promise<void> {
-  if (session === undefined || disposed) {
-    disposed = true;
-    return;
-  }
-  disposed = true;
-  await session.catch(() => undefined);
-  if (emModule !== undefined) await killThreads(emModule);
+  const current = session;
+  if (current === undefined) return;
+  session = undefined;
+  await current.catch(() => undefined);
+  const em = emModule;
+  emModule = undefined;
+  if (em !== undefined) await killThreads(em);
 }
