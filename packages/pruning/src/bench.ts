@@ -1,12 +1,13 @@
 /**
- * Benchmark: one denoising chain (T = 5 steps) of the diffusion actor on plain typed arrays, dense vs
+ * Benchmark: one denoising chain (T = 5 steps, `actorDenoise`) of the diffusion actor on plain typed arrays, dense vs
  * compacted at several pruning ratios. Run with `pnpm --filter @diffcontract/pruning bench`.
  * Weights are random (seeded); speed does not depend on their values.
  */
+import { actorDenoise, type ReverseSchedule } from './chain.js';
 import { compactNetwork } from './compact.js';
 import { magnitudeScores } from './importance.js';
 import { lowestMask, prunedCount } from './schedule.js';
-import { actorEpsForward, diffusionActorNetwork } from './topology.js';
+import { diffusionActorNetwork } from './topology.js';
 import type { PrunableNetwork } from './types.js';
 
 const STATE_DIM = 18; // K = 3
@@ -30,22 +31,43 @@ function fill(array: Float32Array, next: () => number, scale: number): Float32Ar
   return array;
 }
 
-/** Milliseconds per generated contract (median of REPEATS runs of the T-step chain on BATCH states). */
+/** VP schedule of model.md section 7 (b_min 0.1, b_max 10), the fields actorDenoise reads. */
+function vpSchedule(T: number): ReverseSchedule {
+  const f = () => new Float64Array(T);
+  const s = {
+    steps: T,
+    sqrtRecipAlphaBar: f(),
+    sqrtRecipM1AlphaBar: f(),
+    posteriorVariance: f(),
+    posteriorC1: f(),
+    posteriorC2: f(),
+  };
+  let prod = 1;
+  for (let i = 0; i < T; i++) {
+    const alpha = Math.exp(-0.1 / T - (9.9 * (2 * (i + 1) - 1)) / (2 * T * T));
+    const prev = prod;
+    prod *= alpha;
+    s.sqrtRecipAlphaBar[i] = Math.sqrt(1 / prod);
+    s.sqrtRecipM1AlphaBar[i] = Math.sqrt(1 / prod - 1);
+    s.posteriorVariance[i] = ((1 - alpha) * (1 - prev)) / (1 - prod);
+    s.posteriorC1[i] = ((1 - alpha) * Math.sqrt(prev)) / (1 - prod);
+    s.posteriorC2[i] = ((1 - prev) * Math.sqrt(alpha)) / (1 - prod);
+  }
+  return s;
+}
+
+const SCHEDULE = vpSchedule(STEPS);
+
+/** Milliseconds per generated contract (median of REPEATS chains of T steps on BATCH states). */
 function timeChain(net: PrunableNetwork, next: () => number): number {
   const state = fill(new Float32Array(BATCH * STATE_DIM), next, 2);
-  const tEmb = fill(new Float32Array(16), next, 2);
+  const tEmb = fill(new Float32Array(STEPS * 16), next, 1);
+  const noise = { normals: (n: number) => fill(new Float32Array(n), next, 2) };
   const samples: number[] = [];
-  for (let r = 0; r < REPEATS + 2; r++) {
-    let x = fill(new Float32Array(BATCH * ACTION_DIM), next, 2);
+  for (let r = 0; r < REPEATS; r++) {
     const start = performance.now();
-    for (let t = 0; t < STEPS; t++) {
-      const eps = actorEpsForward(net, x, tEmb, state, BATCH);
-      // a DDPM-like update keeps the chain honest (x depends on eps); its cost is the same for both nets
-      const nextX = new Float32Array(x.length);
-      for (let e = 0; e < x.length; e++) nextX[e] = 0.9 * x[e]! - 0.1 * eps[e]!;
-      x = nextX;
-    }
-    if (r >= 2) samples.push((performance.now() - start) / BATCH);
+    actorDenoise(net, SCHEDULE, tEmb, state, BATCH, noise);
+    samples.push((performance.now() - start) / BATCH);
   }
   samples.sort((a, b) => a - b);
   return samples[Math.floor(samples.length / 2)]!;

@@ -1,4 +1,13 @@
 export {
+  type ActorArtefactLike,
+  actorArtefactTensors,
+  actorNetworkFromArtefact,
+  actorUnitMasks,
+  actorVariableKeepMasks,
+  type NamedTensor,
+} from './actor-glue.js';
+export { actorDenoise, type NormalSource, type ReverseSchedule } from './chain.js';
+export {
   type CompactionResult,
   compactNetwork,
   DEFAULT_ACTIVATION_FLOPS,
