@@ -1,0 +1,42 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, test } from 'vitest';
+import { BackendUnavailableError, setBackend } from './backend.js';
+
+describe('setBackend', () => {
+  test('wasm and cpu start and compute the same matMul', async () => {
+    const a = [1, 2, 3, 4];
+    const results: number[][] = [];
+    for (const name of ['wasm', 'cpu'] as const) {
+      const info = await setBackend(name);
+      expect(info.name).toBe(name);
+      expect(tf.getBackend()).toBe(name);
+      results.push(
+        Array.from(tf.tidy(() => tf.matMul(tf.tensor2d(a, [2, 2]), tf.tensor2d(a, [2, 2]))).dataSync()),
+      );
+    }
+    expect(results[0]).toEqual([7, 10, 15, 22]);
+    expect(results[1]).toEqual(results[0]);
+  });
+
+  test("'tensorflow' without the native package explains how to install it and why it may fail", async () => {
+    let native = true;
+    try {
+      await import('@tensorflow/tfjs-node' as string);
+    } catch {
+      native = false;
+    }
+    if (native) return; // installed here: nothing to report
+    const error = await setBackend('tensorflow').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BackendUnavailableError);
+    expect((error as Error).message).toMatch(/pnpm add @tensorflow\/tfjs-node@4\.22\.0/);
+    expect((error as Error).message).toMatch(/downloads libtensorflow/);
+  });
+
+  test("'auto' falls back to wasm here and unknown names are rejected", async () => {
+    const info = await setBackend('auto');
+    expect(['tensorflow', 'wasm']).toContain(info.name);
+    await expect(setBackend('gpu' as never)).rejects.toThrow(
+      'backend: must be one of auto, wasm, cpu, tensorflow ("gpu")',
+    );
+  });
+});
