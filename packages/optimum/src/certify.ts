@@ -1,0 +1,111 @@
+import type { Market } from '@diffcontract/env';
+import type { Highs } from 'highs';
+import { exactAllocation } from './closure.js';
+import { closedPoint, type ExactPoint, exactContributions, qFromNumber } from './finalize.js';
+import { itemInfos } from './items.js';
+import { type Q, Q_ZERO, type QMarket, qToNumber } from './rational.js';
+import { exactVertex, solveRewardLp } from './rewardlp.js';
+
+/**
+ * From a float allocation (an LP's point) to an exactly feasible contract next to it.
+ *
+ * An LP optimum often sits on the boundary of the implementable allocations (two-way binding
+ * incentive constraints), which a float point satisfies only up to the LP tolerance and which
+ * rational q cannot hit exactly unless the binding relation is a plain equality of contributions
+ * (pooling, kept exact by snapping). So the point is moved towards a strictly implementable
+ * allocation x°, x' = (1 - eps) x + eps x°, with eps growing from 0 until an exact construction
+ * succeeds. x° is history-independent and strictly increasing in the type (q°_k = qMax (k + 1) /
+ * (K + 1)): then every constraint can hold strictly, so for eps above the float error (~1e-12)
+ * x' is implementable, and at eps = 1 the closure from zero rewards always succeeds (identical
+ * period-2 menus reduce IIC to static IC on a strictly increasing allocation).
+ *
+ * Each step tries, in order: a closure on the grid from the point's rewards (short dyadic
+ * numbers), the exact vertex of the reward LP's basis (exactly optimal rewards for the allocation;
+ * handles two-way binding constraints, whose zero-weight cycles a rounded closure cannot keep),
+ * and exact closures from the LP's and from the point's rewards.
+ */
+export const INTERIOR_STEPS = [0, 1e-12, 1e-11, 1e-10, 1e-8, 1e-6, 1e-4, 1e-2, 1] as const;
+
+export interface CertifyOptions {
+  lpTolerance: number;
+  /** grid for a first, rounded attempt (null: no rounded attempt) */
+  grid: bigint | null;
+  /** exact q to keep where defined (repair keeps the contract's own q where it does not move) */
+  keep?: readonly (Q | undefined)[];
+}
+
+export interface Certified extends ExactPoint {
+  /** the eps of INTERIOR_STEPS that succeeded */
+  eps: number;
+}
+
+export function interiorAllocation(market: Market<number>): number[] {
+  const { a, qMax } = market;
+  return itemInfos(market).map((item) => {
+    const q = (qMax * (item.type + 1)) / (market.theta.length + 1);
+    return a * q * q;
+  });
+}
+
+export function certifyPoint(
+  highs: Highs,
+  float: Market<number>,
+  exact: QMarket,
+  point: { x: readonly number[]; reward: readonly number[] },
+  options: CertifyOptions,
+): Certified | null {
+  const items = itemInfos(float);
+  const interior = interiorAllocation(float);
+  // Zero-weight items start from reward 0: the closure then gives them the least feasible reward,
+  // which also keeps the rents that deter period-1 misreports as low as possible.
+  const start: Q[] = point.reward.map((r, v) =>
+    items[v]!.weight > 0 ? qFromNumber(Math.max(0, r)) : Q_ZERO,
+  );
+  for (const eps of INTERIOR_STEPS) {
+    const x = point.x.map((xv, v) => (1 - eps) * Math.max(0, xv) + eps * interior[v]!);
+    const q = x.map((xv) => Math.sqrt(xv / float.a));
+    if (eps === 1) {
+      const qExact = exactContributions(q, exact.qMax, options.grid, false);
+      const made = closedPoint(
+        exact,
+        qExact,
+        qExact.map(() => Q_ZERO),
+        null,
+      );
+      if (made !== null) return { ...made, eps };
+      continue;
+    }
+    const keep = eps === 0 ? options.keep : undefined;
+    for (const snap of [true, false]) {
+      const made = attempt(highs, float, exact, q, start, snap, keep, options);
+      if (made !== null) return { ...made, eps };
+    }
+  }
+  return null;
+}
+
+function attempt(
+  highs: Highs,
+  float: Market<number>,
+  exact: QMarket,
+  q: number[],
+  start: Q[],
+  snap: boolean,
+  keep: readonly (Q | undefined)[] | undefined,
+  options: CertifyOptions,
+): ExactPoint | null {
+  const qExact = exactContributions(q, exact.qMax, options.grid, snap, keep);
+  if (options.grid !== null) {
+    const onGrid = closedPoint(exact, qExact, start, options.grid, false);
+    if (onGrid !== null) return onGrid;
+  }
+  const xExact = exactAllocation(exact, qExact);
+  const lp = solveRewardLp(highs, float, xExact.map(qToNumber), options.lpTolerance);
+  if (lp !== null) {
+    const vertex = exactVertex(exact, xExact, lp);
+    if (vertex !== null) return { q: qExact, reward: vertex, onGrid: false };
+    const fromLp = closedPoint(exact, qExact, lp.reward.map(qFromNumber), null);
+    if (fromLp !== null) return fromLp;
+  }
+  return closedPoint(exact, qExact, start, null);
+}

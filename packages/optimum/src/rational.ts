@@ -1,0 +1,144 @@
+import type { ExactMarket, Rational } from '@diffcontract/env';
+import Fraction from 'fraction.js';
+
+/**
+ * A lean exact rational for the hot loops (closure, vertex solves, feasibility checks).
+ * fraction.js normalises every result with a bigint gcd, which dominates the cost on the
+ * ~200-bit numbers that exact binary64 inputs produce; Q normalises only when a denominator grows
+ * past REDUCE_ABOVE and otherwise compares by cross-multiplication. Values are converted back
+ * to fraction.js (normalised once) at the package boundary.
+ */
+const REDUCE_ABOVE = 1n << 2048n;
+
+function gcd(a: bigint, b: bigint): bigint {
+  if (a < 0n) a = -a;
+  while (b !== 0n) [a, b] = [b, a % b];
+  return a;
+}
+
+export class Q {
+  /** denominator always > 0 */
+  constructor(
+    readonly n: bigint,
+    readonly d: bigint,
+  ) {}
+
+  static of(f: Rational): Q {
+    return new Q(f.s < 0n ? -f.n : f.n, f.d);
+  }
+
+  static int(k: bigint): Q {
+    return new Q(k, 1n);
+  }
+
+  private static make(n: bigint, d: bigint): Q {
+    if (d > REDUCE_ABOVE) {
+      const g = gcd(n, d);
+      if (g > 1n) return new Q(n / g, d / g);
+    }
+    return new Q(n, d);
+  }
+
+  add(o: Q): Q {
+    if (this.d === o.d) return new Q(this.n + o.n, this.d);
+    return Q.make(this.n * o.d + o.n * this.d, this.d * o.d);
+  }
+
+  sub(o: Q): Q {
+    if (this.d === o.d) return new Q(this.n - o.n, this.d);
+    return Q.make(this.n * o.d - o.n * this.d, this.d * o.d);
+  }
+
+  mul(o: Q): Q {
+    return Q.make(this.n * o.n, this.d * o.d);
+  }
+
+  div(o: Q): Q {
+    if (o.n === 0n) throw new RangeError('Q.div: division by zero');
+    const n = this.n * o.d;
+    const d = this.d * o.n;
+    return d < 0n ? Q.make(-n, -d) : Q.make(n, d);
+  }
+
+  neg(): Q {
+    return new Q(-this.n, this.d);
+  }
+
+  sign(): number {
+    return this.n > 0n ? 1 : this.n < 0n ? -1 : 0;
+  }
+
+  cmp(o: Q): number {
+    if (this.d === o.d) return this.n > o.n ? 1 : this.n < o.n ? -1 : 0;
+    const l = this.n * o.d;
+    const r = o.n * this.d;
+    return l > r ? 1 : l < r ? -1 : 0;
+  }
+
+  isZero(): boolean {
+    return this.n === 0n;
+  }
+
+  toFraction(): Rational {
+    return new Fraction(this.n, this.d);
+  }
+}
+
+export const Q_ZERO = Q.int(0n);
+export const Q_ONE = Q.int(1n);
+
+/** Smallest multiple of 1/grid that is >= r. */
+export function ceilToGrid(r: Q, grid: bigint): Q {
+  const num = r.n * grid;
+  let k = num / r.d;
+  if (k * r.d < num) k += 1n;
+  return new Q(k, grid);
+}
+
+/** Nearest multiple of 1/grid (ties up). */
+export function roundToGrid(r: Q, grid: bigint): Q {
+  const num = r.n * grid * 2n + r.d;
+  const den = 2n * r.d;
+  let k = num / den;
+  if (k * den > num) k -= 1n;
+  return new Q(k, grid);
+}
+
+/** The exact market in Q, with 1/theta precomputed. */
+export interface QMarket {
+  K: number;
+  theta: Q[];
+  cost: Q[];
+  transition: Q[][];
+  a: Q;
+  delta: Q;
+  qMax: Q;
+}
+
+export function qMarket(market: ExactMarket): QMarket {
+  const theta = market.theta.map(Q.of);
+  return {
+    K: theta.length,
+    theta,
+    cost: theta.map((t) => Q_ONE.div(t)),
+    transition: market.transition.map((row) => row.map(Q.of)),
+    a: Q.of(market.a),
+    delta: Q.of(market.delta),
+    qMax: Q.of(market.qMax),
+  };
+}
+
+function bitLength(n: bigint): number {
+  return n === 0n ? 0 : n.toString(16).length * 4;
+}
+
+/** Nearest-ish binary64 of a Q (exact to a few ulps, enough for LP data and reporting). */
+export function qToNumber(r: Q): number {
+  const n = r.n < 0n ? -r.n : r.n;
+  const sign = r.n < 0n ? -1 : 1;
+  if (n <= 9007199254740992n && r.d <= 9007199254740992n) return (sign * Number(n)) / Number(r.d);
+  const shift = bitLength(n) - bitLength(r.d) - 64;
+  const quotient = shift >= 0 ? n / (r.d << BigInt(shift)) : (n << BigInt(-shift)) / r.d;
+  const half = Math.trunc(shift / 2);
+  return sign * Number(quotient) * 2 ** half * 2 ** (shift - half);
+}

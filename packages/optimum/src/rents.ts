@@ -1,0 +1,94 @@
+import type { Market } from '@diffcontract/env';
+import { period2Item } from './items.js';
+import { Q, type QMarket } from './rational.js';
+
+/**
+ * The constraints of model.md section 4 in rent form. With x = a q^2 fixed, write each reward as
+ * R_v = U_v + x_v / theta_{type(v)}, where U_v is the truthful taker's rent. IR1 and IR2 become
+ * the bounds U_v >= 0 and the rest read
+ *   IC2 (i, j, j'):  U2[i][j] - U2[i][j'] >= (1/theta_j' - 1/theta_j) x2[i][j']
+ *   IIC (i, i'):     U1[i] - U1[i'] + delta sum_j P[i][j] (U2[i][j] - U2[i'][j])
+ *                      >= (1/theta_i' - 1/theta_i) x1[i'].
+ * The matrix does not depend on x (entries +-1 and +-delta P), only the right-hand side does, so a
+ * basis found by a float LP can be re-solved exactly for an exact allocation.
+ */
+export interface RentRow<N> {
+  family: 'IC2' | 'IIC';
+  /** sum of coef U_item ... */
+  terms: { item: number; coef: N }[];
+  /** ... >= rhsCoef x_rhsItem */
+  rhsItem: number;
+  rhsCoef: N;
+}
+
+interface Ops<N> {
+  one: N;
+  neg(a: N): N;
+  sub(a: N, b: N): N;
+  mul(a: N, b: N): N;
+  isZero(a: N): boolean;
+}
+
+function build<N>(K: number, cost: N[], delta: N, transition: N[][], ops: Ops<N>): RentRow<N>[] {
+  const rows: RentRow<N>[] = [];
+  const minusOne = ops.neg(ops.one);
+  for (let i = 0; i < K; i++) {
+    for (let j = 0; j < K; j++) {
+      for (let jp = 0; jp < K; jp++) {
+        if (jp === j) continue;
+        rows.push({
+          family: 'IC2',
+          terms: [
+            { item: period2Item(K, i, j), coef: ops.one },
+            { item: period2Item(K, i, jp), coef: minusOne },
+          ],
+          rhsItem: period2Item(K, i, jp),
+          rhsCoef: ops.sub(cost[jp]!, cost[j]!),
+        });
+      }
+    }
+  }
+  for (let i = 0; i < K; i++) {
+    for (let ip = 0; ip < K; ip++) {
+      if (ip === i) continue;
+      const terms = [
+        { item: i, coef: ops.one },
+        { item: ip, coef: minusOne },
+      ];
+      for (let j = 0; j < K; j++) {
+        const p = ops.mul(delta, transition[i]![j]!);
+        if (ops.isZero(p)) continue;
+        terms.push({ item: period2Item(K, i, j), coef: p });
+        terms.push({ item: period2Item(K, ip, j), coef: ops.neg(p) });
+      }
+      rows.push({ family: 'IIC', terms, rhsItem: ip, rhsCoef: ops.sub(cost[ip]!, cost[i]!) });
+    }
+  }
+  return rows;
+}
+
+const floatOps: Ops<number> = {
+  one: 1,
+  neg: (a) => -a,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  isZero: (a) => a === 0,
+};
+
+const exactOps: Ops<Q> = {
+  one: Q.int(1n),
+  neg: (a) => a.neg(),
+  sub: (a, b) => a.sub(b),
+  mul: (a, b) => a.mul(b),
+  isZero: (a) => a.isZero(),
+};
+
+export function floatRentRows(market: Market<number>): RentRow<number>[] {
+  const cost = market.theta.map((t) => 1 / t);
+  return build(market.theta.length, cost, market.delta, market.transition, floatOps);
+}
+
+/** Same rows, same order, exact: a float basis indexes both. */
+export function rentRows(market: QMarket): RentRow<Q>[] {
+  return build(market.K, market.cost, market.delta, market.transition, exactOps);
+}
