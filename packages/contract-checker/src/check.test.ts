@@ -54,6 +54,10 @@ describe('hand-built K = 2 contract', () => {
     expect(cx.gain).toEqual({ fraction: '1/1000000000000', decimal: '0.000000000001', decimalExact: true });
     expect(cx.truthful.fraction).toBe('-1/1000000000000');
     expectSchemaValid(cert);
+    // the schema is not vacuous: a violated family must carry its counterexample
+    const stripped = JSON.parse(JSON.stringify(cert));
+    delete stripped.families.IR1.counterexample;
+    expect(validateAgainst('certificate', stripped).map((p) => p.path)).toContain('families.IR1');
   });
 
   it('lowering the type-1 period-1 reward by 1e-12 breaks the binding IIC by exactly 1e-12', async () => {
@@ -149,6 +153,16 @@ describe('limits and bad input', () => {
     );
     await expect(checkContract(feasibleMarket, short)).rejects.toThrow(ModelError);
     await expect(checkContract(feasibleMarket, short)).rejects.toThrow(/contract\.period1/);
+  });
+
+  it('proves K = 1, where IC2 and IIC (sigma = identity) have no instances', async () => {
+    const m1 = market({ theta: ['1/2'], prior: [1], transition: [[1]], a: 1, delta: 1 });
+    const cert = await checkContract(m1, contract([[1, 2]], [[[1, '2.5']]]));
+    expect(cert.verdict).toBe('certified');
+    expect([cert.families.IC2.instances, cert.families.IIC.instances]).toEqual([0, 0]);
+    const under = await checkContract(m1, contract([[1, 2]], [[[1, '1.5']]]), { iicMethod: 'all' });
+    expect(statuses(under)).toEqual(['proved', 'violated', 'proved', 'proved']);
+    expect(under.families.IR2.counterexample!.gain.fraction).toBe('1/2');
   });
 
   it('rejects EPS outside [0, 1)', async () => {

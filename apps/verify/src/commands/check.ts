@@ -182,6 +182,7 @@ function progress(ctx: CliContext, total: number): Progress {
         format: 'check [{bar}] {value}/{total} {file}',
         stream: ctx.stderr as NodeJS.WriteStream,
         hideCursor: true,
+        clearOnComplete: true,
       },
       cliProgress.Presets.shades_classic,
     );
