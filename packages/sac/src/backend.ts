@@ -4,6 +4,10 @@
  * `@tensorflow/tfjs-node-gpu` or `@tensorflow/tfjs-node`, optional peer dependencies loaded with a
  * dynamic import only when present.
  */
+import { existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 
 export type BackendName = 'auto' | 'wasm' | 'cpu' | 'tensorflow';
@@ -21,35 +25,67 @@ export interface BackendInfo {
 export class BackendUnavailableError extends Error {}
 
 const NATIVE_HELP =
-  "backend 'tensorflow' needs @tensorflow/tfjs-node (CPU) or @tensorflow/tfjs-node-gpu (CUDA): " +
-  'install one with `pnpm add @tensorflow/tfjs-node@4.22.0` in the app that runs training. ' +
-  'Their install script downloads libtensorflow from storage.googleapis.com (not from the npm registry) ' +
-  'and must be allowed to run (pnpm blocks build scripts by default), so it fails offline or behind a ' +
-  "registry-only proxy; use '--backend wasm' there.";
+  "backend 'tensorflow' needs @tensorflow/tfjs-node (CPU) or @tensorflow/tfjs-node-gpu (CUDA), optional peer " +
+  'dependencies of @diffcontract/sac: install one (`pnpm add @tensorflow/tfjs-node@4.22.0` in the workspace ' +
+  'root or the app) and allow its install script: list it under pnpm.onlyBuiltDependencies in the root ' +
+  'package.json, then run `pnpm rebuild @tensorflow/tfjs-node`. That script downloads the libtensorflow binary ' +
+  'from storage.googleapis.com, not from the npm registry, so it fails offline or behind a registry-only proxy; ' +
+  "use '--backend wasm' there.";
 
-async function importOptional(name: string): Promise<boolean> {
-  try {
-    await import(name);
-    return true;
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return false;
-    // Installed but broken (typically the native addon was never built): say so rather than hide it.
-    throw new BackendUnavailableError(
-      `${name} is installed but failed to load: ${(e as Error).message}. ${NATIVE_HELP}`,
-    );
+type NativeStatus =
+  | { status: 'absent' }
+  | { status: 'unbuilt'; dir: string }
+  | { status: 'ready'; url: string };
+
+/**
+ * Finds an optional native package in this package's dependencies or, failing that, from the working
+ * directory (where an app or the workspace root may have installed it), without importing it: a copy
+ * whose install script never ran (pnpm blocks build scripts by default) has no lib/napi-v* /
+ * tfjs_binding.node, and importing it would half-register kernels before failing.
+ */
+function locateNative(name: string): NativeStatus {
+  const bases = [import.meta.url, pathToFileURL(join(process.cwd(), 'noop.js')).href];
+  for (const base of bases) {
+    let manifest: string;
+    try {
+      manifest = createRequire(base).resolve(`${name}/package.json`);
+    } catch {
+      continue;
+    }
+    const dir = dirname(manifest);
+    const lib = join(dir, 'lib');
+    const built =
+      existsSync(lib) &&
+      readdirSync(lib).some((d) => d.startsWith('napi-v') && existsSync(join(lib, d, 'tfjs_binding.node')));
+    if (!built) return { status: 'unbuilt', dir };
+    return { status: 'ready', url: pathToFileURL(createRequire(base).resolve(name)).href };
   }
+  return { status: 'absent' };
 }
 
+/** The first native package that loads, null when none is installed; throws when installed but unusable. */
 async function useNative(): Promise<BackendInfo | null> {
+  const problems: string[] = [];
   for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
-    if (await importOptional(pkg)) {
-      if (!(await tf.setBackend('tensorflow')))
-        throw new BackendUnavailableError(`${pkg} loaded but backend 'tensorflow' did not start`);
-      await tf.ready();
-      return { requested: 'tensorflow', name: 'tensorflow', provider: pkg };
+    const found = locateNative(pkg);
+    if (found.status === 'absent') continue;
+    if (found.status === 'unbuilt') {
+      problems.push(`${pkg} is installed but its native addon was never built (${found.dir})`);
+      continue;
     }
+    try {
+      await import(found.url);
+    } catch (e) {
+      problems.push(`${pkg} failed to load: ${(e as Error).message.split('\n')[0]}`);
+      continue;
+    }
+    if (!(await tf.setBackend('tensorflow'))) {
+      throw new BackendUnavailableError(`${pkg} loaded but backend 'tensorflow' did not start`);
+    }
+    await tf.ready();
+    return { requested: 'tensorflow', name: 'tensorflow', provider: pkg };
   }
+  if (problems.length > 0) throw new BackendUnavailableError(`${problems.join('; ')}. ${NATIVE_HELP}`);
   return null;
 }
 
