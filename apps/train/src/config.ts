@@ -35,6 +35,8 @@ export interface TrainConfig {
     denoisingSteps: number;
     /** Adam learning rate of the actor */
     lr: number;
+    /** further options of the actor kind, passed to its factory (diffusion: entropyStates, entropySamples, ...) */
+    options: Record<string, unknown>;
   };
   critic: {
     /** width of the twin critics' two hidden layers */
@@ -93,6 +95,8 @@ export interface TrainConfig {
     certify: boolean;
     /** per-query timeout of the checker, in milliseconds */
     certifyTimeoutMs: number;
+    /** how many markets of the fixed evaluation set (in order) to evaluate on; 100 is all of it */
+    markets: number;
   };
 }
 
@@ -110,7 +114,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   seed: 0,
   backend: 'auto',
   environment: { name: 'two-period-contract', penalty: 5, scale: 'beta' },
-  actor: { name: 'auto', hidden: 256, denoisingSteps: 5, lr: 1e-4 },
+  actor: { name: 'auto', hidden: 256, denoisingSteps: 5, lr: 1e-4, options: {} },
   critic: { hidden: 256, lr: 1e-3 },
   sac: {
     batchSize: 256,
@@ -125,7 +129,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   budget: { steps: 1500, marketsPerStep: 16, updatesPerStep: 1, warmupSteps: 50 },
   logging: { logEvery: 50, checkpointEvery: 250, probeSize: 32 },
   pruning: { strategy: 'auto', ratio: 0.1, every: 100, rampShare: 0.3 },
-  evaluation: { certify: true, certifyTimeoutMs: 10_000 },
+  evaluation: { certify: true, certifyTimeoutMs: 10_000, markets: 100 },
 };
 
 /**

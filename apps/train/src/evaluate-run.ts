@@ -1,0 +1,89 @@
+/**
+ * Evaluation of a run's policy, shared by the end of training and the `eval` command so both write
+ * the same files: eval.json, contracts/, contracts-raw/ and the per-market plot.
+ */
+import { basename, join } from 'node:path';
+import { createNoise } from '@diffcontract/diffusion-actor';
+import { evaluationSet, stateDim, writeFileAtomic } from '@diffcontract/env';
+import type { Actor } from '@diffcontract/sac';
+import type { TrainConfig } from './config.js';
+import { UsageError } from './config-load.js';
+import { type EvalMarket, type EvalReport, evalMarketsOf, evaluatePolicy } from './evaluate.js';
+import { optimumFor } from './optimum-cache.js';
+import { createProgress, type Io } from './progress.js';
+import { RUN_FILES, writeJson } from './rundir.js';
+import { scatterChart } from './svg.js';
+
+export interface EvaluateRunOptions {
+  runDir: string;
+  config: TrainConfig;
+  actor: Actor;
+  io: Io;
+  /** markets to evaluate on; default the first `config.evaluation.markets` of the evaluation set */
+  markets?: EvalMarket[];
+  /** what the markets are, for eval.json; default `evaluation set` */
+  marketsLabel?: string;
+  /** where eval.json and the contract directories go; default runDir */
+  outDir?: string;
+}
+
+export function perMarketChart(report: EvalReport): string {
+  return scatterChart({
+    title: 'U/U* per evaluation market',
+    xLabel: 'market',
+    yLabel: 'U/U*',
+    series: [
+      { name: 'raw policy output', points: report.markets.map((m, i) => [i, m.raw.ratio] as const) },
+      { name: 'after repair', points: report.markets.map((m, i) => [i, m.repaired.ratio] as const) },
+    ],
+    hLines: [{ y: 1, label: 'optimum' }],
+  });
+}
+
+export async function evaluateRun(o: EvaluateRunOptions): Promise<EvalReport> {
+  const c = o.config;
+  const outDir = o.outDir ?? o.runDir;
+  const markets = o.markets ?? evalMarketsOf(evaluationSet().slice(0, c.evaluation.markets));
+  for (const m of markets) {
+    const K = m.market.theta.length;
+    if (stateDim(K) !== o.actor.stateDim) {
+      throw new UsageError(
+        `${m.name}: market.theta: the policy was trained for another number of types (K = ${K})`,
+      );
+    }
+  }
+  const progress = createProgress(o.io.stderr, 'optimum');
+  progress.start(markets.length, 0);
+  const optimum = await optimumFor(
+    markets.map((m) => m.exact),
+    join(o.runDir, RUN_FILES.optimum),
+    (done) => progress.update(done, {}, done === markets.length),
+  );
+  progress.stop();
+  const evalProgress = createProgress(o.io.stderr, c.evaluation.certify ? 'repair+certify' : 'repair');
+  evalProgress.start(markets.length, 0);
+  // The noise-free action: evaluation is reproducible and consumes no training stream.
+  const unused = createNoise(0);
+  const report = await evaluatePolicy({
+    markets,
+    optimum,
+    act: (states) => o.actor.act(states, unused, true),
+    certify: c.evaluation.certify,
+    certifyTimeoutMs: c.evaluation.certifyTimeoutMs,
+    outDir,
+    source: `diffcontract-train ${basename(o.runDir)}`,
+    onMarket: (done, total) => evalProgress.update(done, {}, done === total || done % 25 === 0),
+  });
+  evalProgress.stop();
+  writeJson(join(outDir, RUN_FILES.eval), {
+    run: basename(o.runDir),
+    algo: c.algo,
+    seed: c.seed,
+    markets: o.marketsLabel ?? 'evaluation set',
+    policy: 'noise-free action of the final actor',
+    summary: report.summary,
+    perMarket: report.markets,
+  });
+  writeFileAtomic(join(outDir, RUN_FILES.perMarket), perMarketChart(report));
+  return report;
+}

@@ -1,0 +1,219 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readModelFile } from '@diffcontract/env';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { listCheckpoints } from './checkpoint.js';
+import { main } from './main.js';
+import { type MetricsLine, RUN_FILES, readMetrics, TIMING_FIELDS } from './rundir.js';
+
+const root = mkdtempSync(join(tmpdir(), 'train-main-'));
+const examples = join(import.meta.dirname, '..', '..', '..', 'examples');
+
+function makeIo() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    io: {
+      stdout: { write: (s: string) => out.push(s) },
+      stderr: { write: (s: string) => err.push(s) },
+      cwd: root,
+    },
+    out: () => out.join(''),
+    err: () => err.join(''),
+  };
+}
+
+async function run(argv: string[], options = {}) {
+  const t = makeIo();
+  const code = await main(argv, t.io, options);
+  return { code, out: t.out(), err: t.err() };
+}
+
+/** A run small enough for a unit test: tiny networks, a few steps, 3 evaluation markets. */
+const TINY = {
+  backend: 'wasm',
+  actor: { hidden: 16, denoisingSteps: 3 },
+  critic: { hidden: 16 },
+  sac: { batchSize: 16, replaySize: 40 },
+  budget: { steps: 14, marketsPerStep: 4, warmupSteps: 2, updatesPerStep: 2 },
+  logging: { logEvery: 3, checkpointEvery: 5, probeSize: 4 },
+  evaluation: { markets: 3, certifyTimeoutMs: 20_000 },
+};
+
+function configFile(name: string, content: unknown): string {
+  const path = join(root, name);
+  writeFileSync(path, JSON.stringify(content));
+  return path;
+}
+
+const withoutTiming = (lines: MetricsLine[]) =>
+  lines.map((l) => {
+    const copy: Record<string, unknown> = { ...l };
+    for (const f of TIMING_FIELDS) delete copy[f];
+    return copy;
+  });
+
+function evalFile(dir: string) {
+  const e = JSON.parse(readFileSync(join(dir, RUN_FILES.eval), 'utf8'));
+  // certificate times are wall-clock figures
+  for (const m of e.perMarket) if (m.certificate) delete m.certificate.timeMs;
+  return e;
+}
+
+describe('bad input exits 2 with one line naming the key and the value', () => {
+  it.each([
+    [{ sac: { batchSize: 0 } }, 'sac.batchSize: must be >= 1 (0)'],
+    [{ actor: { lr: -0.0001 } }, 'actor.lr: must be > 0 (-0.0001)'],
+    [{ critic: { lr: 'fast' } }, 'critic.lr: must be a number ("fast")'],
+    [{ sac: { gamma: 0.99 } }, 'sac.gamma: unknown field (0.99)'],
+  ])('config %j', async (content, message) => {
+    const file = configFile(`bad-${Math.random().toString(36).slice(2)}.json`, content);
+    const r = await run(['--config', file]);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(`diffcontract-train: ${file}: ${message}\n`);
+  });
+
+  it('flags', async () => {
+    const seed = await run(['--seed', 'abc']);
+    expect(seed.code).toBe(2);
+    expect(seed.err).toBe('diffcontract-train: --seed: must be an integer >= 0 ("abc")\n');
+    const algo = await run(['--algo', 'ppo']);
+    expect(algo.code).toBe(2);
+    expect(algo.err).toMatch(/--algo.*ppo/);
+    expect(algo.err.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('a missing --resume directory', async () => {
+    const r = await run(['--resume', 'runs/nope']);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('diffcontract-train: --resume: no such run directory (runs/nope)\n');
+    mkdirSync(join(root, 'empty'), { recursive: true });
+    const empty = await run(['--resume', 'empty']);
+    expect(empty.code).toBe(2);
+    expect(empty.err).toMatch(/--resume: not a run directory/);
+    const both = await run(['--resume', 'empty', '--seed', '3']);
+    expect(both.err).toMatch(/^diffcontract-train: --seed: cannot be combined with --resume/);
+  });
+
+  it('eval of something that is not a run', async () => {
+    const r = await run(['eval', 'empty']);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('diffcontract-train: RUN_DIR: not a run directory (empty)\n');
+  });
+});
+
+describe('a tiny run', () => {
+  const tiny = configFile('tiny.json', TINY);
+  let full: Awaited<ReturnType<typeof run>>;
+  const fullDir = join(root, 'full');
+
+  beforeAll(async () => {
+    full = await run(['--config', tiny, '--out', 'full', '--seed', '5']);
+  });
+
+  it('writes the whole run directory', () => {
+    expect(full.err).not.toMatch(/Error|error/);
+    expect(full.code).toBe(0);
+    const files = readdirSync(fullDir).sort();
+    for (const f of [
+      RUN_FILES.config,
+      RUN_FILES.metrics,
+      RUN_FILES.checkpoints,
+      `${RUN_FILES.policy}.json`,
+      `${RUN_FILES.policy}.bin`,
+      RUN_FILES.optimum,
+      RUN_FILES.eval,
+      RUN_FILES.contracts,
+      RUN_FILES.contractsRaw,
+      RUN_FILES.report,
+      RUN_FILES.timing,
+      RUN_FILES.curveRatio,
+      RUN_FILES.curveViolation,
+      RUN_FILES.perMarket,
+    ]) {
+      expect(files).toContain(f);
+    }
+    const config = JSON.parse(readFileSync(join(fullDir, RUN_FILES.config), 'utf8'));
+    expect(config.seed).toBe(5);
+    expect(config.actor.name).toBe('diffusion');
+    expect(config.budget.steps).toBe(14);
+    // a line every 3 steps plus the last step
+    expect(readMetrics(fullDir).map((l) => l.step)).toEqual([3, 6, 9, 12, 14]);
+    expect(listCheckpoints(join(fullDir, RUN_FILES.checkpoints))).toEqual([10, 14]);
+    for (const svg of [RUN_FILES.curveRatio, RUN_FILES.curveViolation, RUN_FILES.perMarket]) {
+      expect(readFileSync(join(fullDir, svg), 'utf8')).toMatch(/^<svg [^>]*>[\s\S]*<\/svg>\n$/);
+    }
+    expect(readFileSync(join(fullDir, RUN_FILES.report), 'utf8')).toContain('mean U/U* after repair');
+  });
+
+  it('evaluates, repairs and certifies each evaluation market', () => {
+    const e = evalFile(fullDir);
+    expect(e.perMarket).toHaveLength(3);
+    expect(readdirSync(join(fullDir, RUN_FILES.contracts)).sort()).toEqual([
+      'market-000.json',
+      'market-001.json',
+      'market-002.json',
+    ]);
+    expect(readdirSync(join(fullDir, RUN_FILES.contractsRaw))).toHaveLength(3);
+    for (const m of e.perMarket) {
+      expect(m.repaired.feasible).toBe(true);
+      expect(m.repaired.ratio).toBeLessThanOrEqual(1 + 1e-9);
+      expect(m.certificate.verdict).toBe('certified');
+      expect(m.raw.ratio).toBeCloseTo(m.raw.utility / m.uStar, 12);
+      const file = readModelFile(join(fullDir, RUN_FILES.contracts, `${m.name}.json`), {
+        expect: 'contract',
+      });
+      expect(file.certificate?.verdict).toBe('certified');
+    }
+    expect(e.summary.certifiedShare).toBe(1);
+    expect(full.out).toMatch(/mean U\/U\* after repair: +-?\d+\.\d{4} \(min -?\d+\.\d{4}\)/);
+    expect(full.out).toMatch(/certified: +100\.0%/);
+  });
+
+  it('resumes after a kill bit for bit', async () => {
+    // Killed after step 8: the checkpoint of step 5 survives, the metrics line of step 6 is redone.
+    const crashed = await run(['--config', tiny, '--out', 'resumed', '--seed', '5'], { crashAfterStep: 8 });
+    expect(crashed.code).toBe(1);
+    expect(crashed.out).toMatch(/crashed after step 8\/14; continue with: diffcontract-train --resume /);
+    const resumedDir = join(root, 'resumed');
+    expect(existsSync(join(resumedDir, RUN_FILES.eval))).toBe(false);
+    const resumed = await run(['--resume', 'resumed']);
+    expect(resumed.code).toBe(0);
+    expect(withoutTiming(readMetrics(resumedDir))).toEqual(withoutTiming(readMetrics(fullDir)));
+    expect(readFileSync(join(resumedDir, `${RUN_FILES.policy}.bin`))).toEqual(
+      readFileSync(join(fullDir, `${RUN_FILES.policy}.bin`)),
+    );
+    expect(evalFile(resumedDir).perMarket).toEqual(evalFile(fullDir).perMarket);
+  });
+
+  it('eval re-evaluates the saved policy, also on market files', async () => {
+    const before = evalFile(fullDir);
+    const again = await run(['eval', 'full', '--no-certify']);
+    expect(again.code).toBe(0);
+    const after = evalFile(fullDir);
+    expect(after.perMarket.map((m: { repaired: unknown }) => m.repaired)).toEqual(
+      before.perMarket.map((m: { repaired: unknown }) => m.repaired),
+    );
+    expect(after.summary.certifiedShare).toBeNull();
+    const onFiles = await run([
+      'eval',
+      'full',
+      '--markets',
+      join(examples, 'market-k3.json'),
+      join(examples, 'contract-k3.json'),
+    ]);
+    expect(onFiles.err).not.toMatch(/rror/);
+    expect(onFiles.code).toBe(0);
+    const out = join(fullDir, 'eval-market-k3');
+    const e = evalFile(out);
+    expect(e.perMarket.map((m: { name: string }) => m.name)).toEqual(['market-k3', 'contract-k3']);
+    // both files hold the same market: same policy output, same optimum
+    expect(e.perMarket[0].uStar).toBe(e.perMarket[1].uStar);
+    expect(e.perMarket[0].raw).toEqual(e.perMarket[1].raw);
+    expect(readdirSync(join(out, RUN_FILES.contracts)).sort()).toEqual([
+      'contract-k3.json',
+      'market-k3.json',
+    ]);
+  });
+});
