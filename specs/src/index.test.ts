@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import Ajv2020 from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { formatPath, getSchema, registerSchema, schemaNames, validateAgainst } from './index.js';
+import { formatPath, getSchema, registerSchema, SCHEMA_DIR, schemaNames, validateAgainst } from './index.js';
 
 const market = () => ({
   theta: [0.4, 0.7, 1],
@@ -168,6 +169,24 @@ describe('problems are rendered as `path: problem (value)`', () => {
 });
 
 describe('schema files', () => {
+  it('are valid draft 2020-12 schemas (checked here, not at every start)', () => {
+    const metaChecker = new Ajv2020.default({ strict: false });
+    const files = readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.schema.json'));
+    expect(files.length).toBeGreaterThanOrEqual(5);
+    for (const file of files) {
+      const schema = JSON.parse(readFileSync(`${SCHEMA_DIR}${file}`, 'utf8'));
+      expect(
+        metaChecker.validateSchema(schema),
+        `${file}: ${metaChecker.errorsText(metaChecker.errors)}`,
+      ).toBe(true);
+    }
+  });
+
+  it('registerSchema refuses a schema that breaks the meta-schema', () => {
+    const broken = { $id: 'https://diffcontract.example/specs/test-broken.schema.json', type: 'objekt' };
+    expect(() => registerSchema(broken)).toThrow(/test-broken is not a valid draft 2020-12 schema/);
+  });
+
   it('forbid additional properties on every object schema', () => {
     const unclosed: string[] = [];
     const visit = (node: unknown, where: string) => {

@@ -1,5 +1,4 @@
 import { formatContractFile, isFeasibleExact } from '@diffcontract/env';
-import { repairContract } from '@diffcontract/optimum';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -15,6 +14,8 @@ export function defineRepair(program: Command, ctx: CliContext): void {
     .action(
       ctx.action(async (file: string, options: { out?: string }) => {
         const { market, contract } = ctx.readModel(file, { expect: 'contract' });
+        // Loaded on use: the solver (HiGHS, wasm) is not needed to print help or to check files.
+        const { repairContract } = await import('@diffcontract/optimum');
         const result = await repairContract(market, contract!);
         if (!isFeasibleExact(market, result.contract)) {
           throw new Error('repair: the repaired contract is not exactly feasible');

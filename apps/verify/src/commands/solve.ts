@@ -1,5 +1,4 @@
 import { formatContractFile, isFeasibleExact } from '@diffcontract/env';
-import { solveOptimum } from '@diffcontract/optimum';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -15,6 +14,8 @@ export function defineSolve(program: Command, ctx: CliContext): void {
     .action(
       ctx.action(async (file: string, options: { out?: string }) => {
         const { market } = ctx.readModel(file);
+        // Loaded on use: the solver (HiGHS, wasm) is not needed to print help or to check files.
+        const { solveOptimum } = await import('@diffcontract/optimum');
         const result = await solveOptimum(market);
         // The solver promises an exactly feasible contract; a file that says otherwise must not leave.
         if (!isFeasibleExact(market, result.exactContract)) {
