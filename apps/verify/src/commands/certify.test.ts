@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { contractHash } from '@diffcontract/contract-checker';
+import { contractHash, shutdownZ3 } from '@diffcontract/contract-checker';
 import { isFeasibleExact } from '@diffcontract/env';
 import { validateAgainst } from '@diffcontract/specs';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,7 +9,12 @@ import { run } from '../test-helpers.js';
 import { examplePath, reread } from './test-fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'diffcontract-verify-certify-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  await shutdownZ3();
+});
+// one z3 session for the whole file (the CLI otherwise stops z3 after each command)
+const env = { DIFFCONTRACT_KEEP_Z3: '1' };
 
 /** The hand-built feasible K = 2 contract with type 0's period-1 reward lowered by 1e-12. */
 const underpaid = {
@@ -62,9 +67,9 @@ function expectCertified(text: string) {
 describe('certify', () => {
   it('repairs an underpaying contract and embeds a certificate of the repaired one', async () => {
     writeFileSync(join(dir, 'underpaid.json'), JSON.stringify(underpaid));
-    const before = await run(['check', 'underpaid.json'], { cwd: dir });
+    const before = await run(['check', 'underpaid.json'], { cwd: dir, env });
     expect(before.code).toBe(1);
-    const result = await run(['certify', 'underpaid.json'], { cwd: dir });
+    const result = await run(['certify', 'underpaid.json'], { cwd: dir, env });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const file = expectCertified(result.stdout);
@@ -72,14 +77,17 @@ describe('certify', () => {
   });
 
   it('certifies the optimum of solve after repair, and check agrees', async () => {
-    const solved = await run(['solve', examplePath('market-k3.json'), '--out', 'solved.json'], { cwd: dir });
+    const solved = await run(['solve', examplePath('market-k3.json'), '--out', 'solved.json'], {
+      cwd: dir,
+      env,
+    });
     expect(solved.code).toBe(0);
-    const repaired = await run(['repair', 'solved.json', '--out', 'repaired.json'], { cwd: dir });
+    const repaired = await run(['repair', 'solved.json', '--out', 'repaired.json'], { cwd: dir, env });
     expect(repaired.code).toBe(0);
-    const checked = await run(['check', 'repaired.json'], { cwd: dir });
+    const checked = await run(['check', 'repaired.json'], { cwd: dir, env });
     expect(checked.stdout).toMatch(/^repaired\.json: certified/);
     expect(checked.code).toBe(0);
-    const certified = await run(['certify', 'solved.json', '--out', 'certified.json'], { cwd: dir });
+    const certified = await run(['certify', 'solved.json', '--out', 'certified.json'], { cwd: dir, env });
     expect(certified.code).toBe(0);
     expect(certified.stderr).toBe('wrote certified.json\n');
     expectCertified(readFileSync(join(dir, 'certified.json'), 'utf8'));
@@ -90,10 +98,10 @@ describe('certify', () => {
       join(dir, 'bad.json'),
       JSON.stringify({ ...underpaid, market: { ...underpaid.market, a: '1/0' } }),
     );
-    const bad = await run(['certify', 'bad.json'], { cwd: dir });
+    const bad = await run(['certify', 'bad.json'], { cwd: dir, env });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^error: bad\.json: market\.a: fraction with a zero denominator/);
-    const option = await run(['certify', 'underpaid.json', '--robust', '-1'], { cwd: dir });
+    const option = await run(['certify', 'underpaid.json', '--robust', '-1'], { cwd: dir, env });
     expect(option.code).toBe(2);
     expect(option.stdout).toBe('');
   });

@@ -1,4 +1,3 @@
-import { shutdownZ3 } from '@diffcontract/contract-checker';
 import { formatContractFile } from '@diffcontract/env';
 import { repairContract } from '@diffcontract/optimum';
 import type { Command } from 'commander';
@@ -9,6 +8,7 @@ import {
   exitCodeOf,
   type ProofOptions,
   parseProofOptions,
+  releaseZ3,
   withProofOptions,
 } from './check.js';
 
@@ -29,7 +29,7 @@ export function defineCertify(program: Command, ctx: CliContext): void {
       try {
         certificate = await certificateFor(market, repaired.contract, proof);
       } finally {
-        await shutdownZ3();
+        await releaseZ3(ctx);
       }
       const text = formatContractFile({
         market,

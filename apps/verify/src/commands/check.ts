@@ -90,6 +90,15 @@ export function withProofOptions(command: Command): Command {
     );
 }
 
+/**
+ * Stops z3's worker threads after a command, which the process needs in order to exit. In-process
+ * callers that run many commands (tests) set DIFFCONTRACT_KEEP_Z3=1 to keep one z3 session across
+ * them, and call shutdownZ3() themselves at the end.
+ */
+export async function releaseZ3(ctx: CliContext): Promise<void> {
+  if (ctx.env.DIFFCONTRACT_KEEP_Z3 !== '1') await shutdownZ3();
+}
+
 export function exitCodeOf(certificates: Certificate[]): ExitCode {
   if (certificates.some((c) => c.verdict === 'violated')) return EXIT.violated;
   if (certificates.some((c) => c.verdict === 'unknown')) return EXIT.unknown;
@@ -290,7 +299,7 @@ export function defineCheck(program: Command, ctx: CliContext): void {
         }
       } finally {
         bar.stop();
-        await shutdownZ3();
+        await releaseZ3(ctx);
       }
       if (options.json === true) {
         const payload =
