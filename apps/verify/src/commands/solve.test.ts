@@ -50,10 +50,8 @@ describe('solve', () => {
       const psi = k === theta.length - 1 ? 1 / t : 1 / t + ((1 / t - 1 / theta[k + 1]!) * above) / prior[k]!;
       return (-1 + Math.sqrt(1 + (2 * beta) / (a * psi))) / 2;
     });
-    // U is flat at its optimum, so a utility gap of 1e-9 only pins q to about sqrt(1e-9); the
-    // solver's own tests hold it to tighter figures. Here: the CLI hands out the right contract.
     q.forEach((value, k) => {
-      expect(Math.abs(value - expected[k]!), `q1[${k}]`).toBeLessThan(1e-4);
+      expect(Math.abs(value - expected[k]!), `q1[${k}]`).toBeLessThan(1e-6);
     });
   });
 
