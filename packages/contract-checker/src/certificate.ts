@@ -79,6 +79,7 @@ export interface Certificate {
   robust: null | { eps: ExactValue; perturbed: ['theta', 'a'] };
   families: { IR1: FamilyResult; IR2: FamilyResult; IC2: FamilyResult; IIC: FamilyResult };
   solver: SolverInfo & { timeoutMs: number };
+  /** wall-clock milliseconds of the check, z3's one-off start-up excluded */
   timeMs: number;
   margin?: MarginReport;
 }
