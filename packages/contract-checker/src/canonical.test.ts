@@ -16,6 +16,12 @@ describe('exact value text', () => {
     expect(decimalText(new Fraction(1n, 10n ** 12n))).toEqual({ text: '0.000000000001', exact: true });
     expect(decimalText(new Fraction(-11n, 8n))).toEqual({ text: '-1.375', exact: true });
     expect(decimalText(new Fraction(1200n, 1n))).toEqual({ text: '1200', exact: true });
+    // 2^-60 terminates after 60 places but has 42 significant digits: rounded past the limit
+    expect(decimalText(new Fraction(1n, 2n ** 60n), 42).exact).toBe(true);
+    expect(decimalText(new Fraction(1n, 2n ** 60n), 5)).toEqual({
+      text: '0.00000000000000000086736',
+      exact: false,
+    });
   });
 
   it('rounds non-terminating expansions to the requested significant digits', () => {

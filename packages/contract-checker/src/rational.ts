@@ -34,8 +34,9 @@ function positional(sign: string, scaled: bigint, places: number): string {
 }
 
 /**
- * Decimal text of r. Exact when r's denominator is 2^a 5^b; otherwise rounded half-up to
- * `significant` significant digits (never scientific notation, so 1e-12 reads 0.000000000001).
+ * Decimal text of r: exact when r's denominator is 2^a 5^b and the expansion has at most
+ * `significant` significant digits; otherwise rounded half-up to `significant` significant digits.
+ * Never scientific notation, so 1e-12 reads 0.000000000001.
  */
 export function decimalText(r: Rational, significant = 30): { text: string; exact: boolean } {
   const sign = r.s < 0n && r.n !== 0n ? '-' : '';
@@ -43,7 +44,10 @@ export function decimalText(r: Rational, significant = 30): { text: string; exac
   const [rest, fives] = stripFactor(rest2, 5n);
   if (rest === 1n) {
     const places = Math.max(twos, fives);
-    return { text: positional(sign, (r.n * 10n ** BigInt(places)) / r.d, places), exact: true };
+    const text = positional(sign, (r.n * 10n ** BigInt(places)) / r.d, places);
+    // binary64-exact inputs terminate after dozens of digits; past `significant` the rounded
+    // form is the readable one (the fraction stays exact)
+    if (text.replace(/[-.]/g, '').replace(/^0+/, '').length <= significant) return { text, exact: true };
   }
   // places after the point so that `significant` digits survive: integer digits of n/d decide.
   const intDigits = r.n >= r.d ? (r.n / r.d).toString().length : 0;
