@@ -5,7 +5,7 @@ import Fraction from 'fraction.js';
 export interface ExactValue {
   /** reduced fraction "p/q", or "p" when the denominator is 1 */
   fraction: string;
-  /** positional decimal: exact when the expansion terminates, else rounded (decimalExact false) */
+  /** positional decimal: exact when it terminates within the digit limit, else rounded (decimalExact false) */
   decimal: string;
   decimalExact: boolean;
 }
