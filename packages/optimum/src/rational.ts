@@ -109,6 +109,7 @@ export interface QMarket {
   K: number;
   theta: Q[];
   cost: Q[];
+  prior: Q[];
   transition: Q[][];
   a: Q;
   delta: Q;
@@ -121,6 +122,7 @@ export function qMarket(market: ExactMarket): QMarket {
     K: theta.length,
     theta,
     cost: theta.map((t) => Q_ONE.div(t)),
+    prior: market.prior.map(Q.of),
     transition: market.transition.map((row) => row.map(Q.of)),
     a: Q.of(market.a),
     delta: Q.of(market.delta),

@@ -1,9 +1,9 @@
 import type { Market } from '@diffcontract/env';
 import type { Highs } from 'highs';
 import { feasibleExact } from './closure.js';
+import { type ExactRow, exactDualSimplex } from './exactdual.js';
 import { createModel, type LinearProgram, runModel } from './highs.js';
 import { itemInfos, itemType } from './items.js';
-import { linearEquation, solveExact } from './linsolve.js';
 import { type Q, Q_ONE, Q_ZERO, type QMarket } from './rational.js';
 import { floatRentRows, rentRows } from './rents.js';
 
@@ -68,22 +68,30 @@ export function solveRewardLp(
 }
 
 /**
- * Re-solves the vertex of a reward-LP basis exactly: the active rows as equalities and the active
- * rents as 0, with the exact allocation x on the right-hand side. Returns the rewards when that
- * vertex is exactly feasible (it is, unless a degenerate basic row is off by rounding in the float
- * data), else null.
+ * The exactly optimal rents for an exact allocation, from the float LP's basis: the basis's vertex
+ * re-solved in exact arithmetic, followed by exact dual-simplex pivots while it violates a row
+ * (exactdual.ts). Float data differ from exact data in the last bits (a transition row of binary64
+ * numbers need not sum to exactly 1), so the float basis can be exactly infeasible on a degenerate
+ * row; a pivot or two fixes that. Returns exactly feasible rewards, or null (not implementable, or
+ * the pivot budget ran out).
  */
 export function exactVertex(market: QMarket, x: readonly Q[], solution: RewardLpSolution): Q[] | null {
   const rows = rentRows(market);
-  const equations = solution.activeRows.map((r) => {
-    const row = rows[r]!;
-    return linearEquation(
-      row.terms.map((t) => [t.item, t.coef]),
-      row.rhsCoef.mul(x[row.rhsItem]!),
-    );
+  const n = x.length;
+  // G U >= h: the rent rows, then U_v >= 0 as rows m + v.
+  const constraints: ExactRow[] = rows.map((row) => ({
+    coef: new Map(row.terms.map((t) => [t.item, t.coef] as [number, Q])),
+    rhs: row.rhsCoef.mul(x[row.rhsItem]!),
+  }));
+  for (let v = 0; v < n; v++) constraints.push({ coef: new Map([[v, Q_ONE]]), rhs: Q_ZERO });
+  const cost = Array.from({ length: n }, (_, v) => {
+    const K = market.K;
+    if (v < K) return market.prior[v]!;
+    const i = Math.floor((v - K) / K);
+    return market.prior[i]!.mul(market.delta).mul(market.transition[i]![(v - K) % K]!);
   });
-  for (const v of solution.activeItems) equations.push(linearEquation([[v, Q_ONE]], Q_ZERO));
-  const rent = solveExact(x.length, equations);
+  const active = [...solution.activeRows, ...solution.activeItems.map((v) => rows.length + v)];
+  const rent = exactDualSimplex(n, constraints, cost, active);
   if (rent === null) return null;
   const reward = rent.map((u, v) => u.add(market.cost[itemType(market.K, v)]!.mul(x[v]!)));
   return feasibleExact(market, x, reward) ? reward : null;

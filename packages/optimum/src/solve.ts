@@ -103,7 +103,8 @@ interface Point {
 }
 
 function relativeGap(upper: number, lower: number): number {
-  return (upper - lower) / Math.max(Math.abs(upper), Number.MIN_VALUE);
+  // Clamped at 0: an LP value a rounding error below the certified utility is not a negative gap.
+  return Math.max(0, (upper - lower) / Math.max(Math.abs(upper), Number.MIN_VALUE));
 }
 
 /** The best exactly feasible contract next to one of the points (polished first). */
