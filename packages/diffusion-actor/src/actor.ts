@@ -5,17 +5,19 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { type DiffusionActorConfig, type DiffusionActorOptions, resolveDiffusionConfig } from './config.js';
+import { ddpmStep, type StepCoefficients } from './ddpm.js';
 import { knnEntropy } from './entropy.js';
 import { packArtefact, tensorOf, type WeightsArtefact } from './nn/artefact.js';
-import { dense, denseMish, mish, withGrad } from './nn/layers.js';
+import { linear } from './nn/layers.js';
 import {
+  assignValues,
   copyVariables,
   createDense,
   type DenseParams,
   Mlp,
+  ownedVariable,
   softUpdateVariables,
   uniformValues,
-  uniqueName,
 } from './nn/mlp.js';
 import { createNoise, type NoiseSource } from './nn/noise.js';
 import { readAndDispose } from './nn/read.js';
@@ -41,28 +43,7 @@ export function sinusoidalEmbedding(steps: number, dim: number): Float32Array {
   return out;
 }
 
-/** y = x W (no bias) with explicit-transpose gradients, for the split first layer. */
-const matMulFast = withGrad<(x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D>(
-  (x: tf.Tensor2D, w: tf.Tensor2D, save: tf.GradSaveFunc) => {
-    save([x, w]);
-    return {
-      value: tf.matMul(x, w),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
-        return [
-          tf.matMul(dy as tf.Tensor2D, tf.transpose(sw)),
-          tf.matMul(tf.transpose(sx), dy as tf.Tensor2D),
-        ];
-      },
-    };
-  },
-);
-
-interface StepConstants {
-  sqrtRecipAlphaBar: tf.Scalar;
-  sqrtRecipM1AlphaBar: tf.Scalar;
-  c1: tf.Scalar;
-  c2: tf.Scalar;
+interface StepConstants extends StepCoefficients {
   /** posterior standard deviation (0 at the last step) */
   sigma: number;
 }
@@ -106,15 +87,15 @@ export class DiffusionActor {
     const fanIn = A + E + S;
     const bound = 1 / Math.sqrt(fanIn);
     const v2 = (name: string, rows: number, cols: number) =>
-      tf.variable(tf.tensor2d(uniformValues(rng, rows * cols, bound), [rows, cols]), true, uniqueName(name));
+      ownedVariable(uniformValues(rng, rows * cols, bound), [rows, cols], name) as tf.Variable<tf.Rank.R2>;
     this.inX = v2('diffusion.eps.0.kernel.x', A, H[0]!);
     this.inT = v2('diffusion.eps.0.kernel.t', E, H[0]!);
     this.inS = v2('diffusion.eps.0.kernel.s', S, H[0]!);
-    this.inBias = tf.variable(
-      tf.tensor1d(uniformValues(rng, H[0]!, bound)),
-      true,
-      uniqueName('diffusion.eps.0.bias'),
-    );
+    this.inBias = ownedVariable(
+      uniformValues(rng, H[0]!, bound),
+      [H[0]!],
+      'diffusion.eps.0.bias',
+    ) as tf.Variable<tf.Rank.R1>;
     const sizes = [...H, A];
     this.rest = [];
     for (let l = 1; l < sizes.length; l++) {
@@ -125,10 +106,10 @@ export class DiffusionActor {
     this.steps = [];
     for (let i = 0; i < c.steps; i++) {
       this.steps.push({
-        sqrtRecipAlphaBar: tf.keep(tf.scalar(sch.sqrtRecipAlphaBar[i]!)),
-        sqrtRecipM1AlphaBar: tf.keep(tf.scalar(sch.sqrtRecipM1AlphaBar[i]!)),
-        c1: tf.keep(tf.scalar(sch.posteriorC1[i]!)),
-        c2: tf.keep(tf.scalar(sch.posteriorC2[i]!)),
+        sqrtRecipAlphaBar: sch.sqrtRecipAlphaBar[i]!,
+        sqrtRecipM1AlphaBar: sch.sqrtRecipM1AlphaBar[i]!,
+        c1: sch.posteriorC1[i]!,
+        c2: sch.posteriorC2[i]!,
         sigma: i > 0 ? Math.sqrt(Math.max(sch.posteriorVariance[i]!, 1e-20)) : 0,
       });
     }
@@ -168,34 +149,25 @@ export class DiffusionActor {
   private chain(states: tf.Tensor2D, noise: NoiseSource | null): tf.Tensor2D {
     const batch = states.shape[0];
     const draws = this.drawNoise(batch, noise);
-    const tEmb = this.timeMlp.apply(this.timeInput, this.masks ? [this.masks[0]!] : null);
+    const masks = this.masks;
+    const tEmb = this.timeMlp.apply(this.timeInput, { masks: masks ? [masks[0]!] : null, gradInput: false });
     // [T, H]: the time block of the first layer plus its bias, one row per step.
-    const tPart = tf.unstack(dense(tEmb, this.inT, this.inBias)) as tf.Tensor1D[];
-    const sPart = matMulFast(states, this.inS);
+    const tPart = tf.unstack(linear(tEmb, this.inT, this.inBias)) as tf.Tensor1D[];
+    // The state block is the same for every step: one matMul per chain (states need no gradient).
+    const sPart = linear(states, this.inS, null, { gradInput: false });
     let x = draws[0]!;
     let k = 1;
     const last = this.rest.length - 1;
     for (let i = this.config.steps - 1; i >= 0; i--) {
       const st = this.steps[i]!;
-      let h: tf.Tensor2D = mish(tf.add(tf.add(matMulFast(x, this.inX), sPart), tPart[i]!)) as tf.Tensor2D;
-      if (this.masks) h = tf.mul(h, this.masks[1]!);
+      let h = linear(x, this.inX, null, { mish: true, offset: tf.add(sPart, tPart[i]!) });
+      if (masks) h = tf.mul(h, masks[1]!);
       for (let l = 0; l <= last; l++) {
         const layer = this.rest[l]!;
-        if (l < last) {
-          h = denseMish(h, layer.kernel, layer.bias);
-          if (this.masks) h = tf.mul(h, this.masks[l + 2]!);
-        } else {
-          h = dense(h, layer.kernel, layer.bias);
-        }
+        h = linear(h, layer.kernel, layer.bias, { mish: l < last });
+        if (masks && l < last) h = tf.mul(h, masks[l + 2]!);
       }
-      const x0 = tf.clipByValue(
-        tf.sub(tf.mul(x, st.sqrtRecipAlphaBar), tf.mul(h, st.sqrtRecipM1AlphaBar)),
-        -1,
-        1,
-      );
-      let next = tf.add(tf.mul(x0, st.c1), tf.mul(x, st.c2));
-      if (st.sigma > 0) next = tf.add(next, draws[k++]!);
-      x = next as tf.Tensor2D;
+      x = ddpmStep(x, h, st.sigma > 0 ? draws[k++]! : null, st);
     }
     return tf.clipByValue(x, -1, 1);
   }
@@ -285,8 +257,8 @@ export class DiffusionActor {
   /** Overwrites the weights from an artefact of the same configuration. */
   loadWeights(artefact: WeightsArtefact): void {
     const { actionDim: A, stateDim: S, timeEmbedding: E, hidden: H } = this.config;
-    const set = (v: tf.Variable, values: Float32Array) => v.assign(tf.tensor(values, v.shape));
-    tf.tidy(() => {
+    const set = assignValues;
+    {
       this.timeMlp.layers.forEach((l, i) => {
         set(l.kernel, tensorOf(artefact, `time.${i}.kernel`, l.kernel.shape));
         set(l.bias, tensorOf(artefact, `time.${i}.bias`, l.bias.shape));
@@ -300,7 +272,7 @@ export class DiffusionActor {
         set(l.kernel, tensorOf(artefact, `eps.${i + 1}.kernel`, l.kernel.shape));
         set(l.bias, tensorOf(artefact, `eps.${i + 1}.bias`, l.bias.shape));
       });
-    });
+    }
   }
 
   /**
@@ -323,12 +295,6 @@ export class DiffusionActor {
   dispose(): void {
     for (const v of this.variables) v.dispose();
     this.timeInput.dispose();
-    for (const s of this.steps) {
-      s.sqrtRecipAlphaBar.dispose();
-      s.sqrtRecipM1AlphaBar.dispose();
-      s.c1.dispose();
-      s.c2.dispose();
-    }
     this.setUnitMasks(null);
   }
 }

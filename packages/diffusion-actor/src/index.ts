@@ -5,6 +5,7 @@ export {
   type DiffusionActorOptions,
   resolveDiffusionConfig,
 } from './config.js';
+export { ddpmStep } from './ddpm.js';
 export { knnEntropy, knnEntropyConstant, logUnitBallVolume } from './entropy.js';
 export { Adam, type AdamOptions } from './nn/adam.js';
 export {
@@ -20,12 +21,16 @@ export {
   type WeightsArtefact,
   type WeightsManifest,
 } from './nn/artefact.js';
-export { dense, denseMish, mish, withGrad } from './nn/layers.js';
+export { fastExp } from './nn/fastmath.js';
+export { hostKind, hostView } from './nn/host.js';
+export { dense, denseMish, type LinearOptions, linear, mish, mishForward, withGrad } from './nn/layers.js';
 export {
+  assignValues,
   copyVariables,
   createDense,
   type DenseParams,
   Mlp,
+  ownedVariable,
   softUpdateVariables,
   uniformValues,
   uniqueName,

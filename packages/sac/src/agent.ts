@@ -15,9 +15,11 @@
 
 import {
   Adam,
+  assignValues,
   combineArtefacts,
   createNoise,
   type NoiseState,
+  ownedVariable,
   partOf,
   readAndDispose,
   softUpdateVariables,
@@ -70,7 +72,12 @@ class Sac implements SacAgent {
     this.targetActor = actor.clone();
     this.actorOpt = new Adam(actor.variables, { lr: c.actorLr });
     this.criticOpt = new Adam(this.critic.variables, { lr: c.criticLr });
-    this.logAlpha = tf.variable(tf.scalar(Math.log(Math.max(c.initialAlpha, Number.MIN_VALUE))), false);
+    this.logAlpha = ownedVariable(
+      new Float32Array([Math.log(Math.max(c.initialAlpha, Number.MIN_VALUE))]),
+      [],
+      'sac.logAlpha',
+      false,
+    ) as tf.Variable<tf.Rank.R0>;
     this.alphaOpt = new Adam([this.logAlpha], { lr: c.alphaLr });
     this.noise = createNoise(c.seed * 2 + 1);
     this.actNoise = createNoise(c.seed * 2 + 2);
@@ -93,7 +100,7 @@ class Sac implements SacAgent {
       const r = tf.tensor1d(batch.rewards.subarray(0, B));
       const criticVars = this.critic.variables;
       const criticStep = tf.variableGrads(() => {
-        const [q1, q2] = this.critic.both(s, a);
+        const [q1, q2] = this.critic.both(s, a, { actionsNeedGrad: false });
         return tf.add(tf.mean(tf.square(tf.sub(q1, r))), tf.mean(tf.square(tf.sub(q2, r)))) as tf.Scalar;
       }, criticVars);
       this.criticOpt.apply(criticVars.map((v) => criticStep.grads[v.name]!));
@@ -112,7 +119,7 @@ class Sac implements SacAgent {
         const actorStep = tf.variableGrads(() => {
           const sample = this.actor.sample(s, this.noise);
           // Kept: variableGrads disposes everything its closure creates except the loss.
-          meanQ = tf.keep(tf.mean(this.critic.min(s, sample.actions)) as tf.Scalar);
+          meanQ = tf.keep(tf.mean(this.critic.min(s, sample.actions, { frozen: true })) as tf.Scalar);
           if (!useEntropy) return tf.neg(meanQ) as tf.Scalar;
           if (sample.logProb) entropy = tf.keep(tf.neg(tf.mean(sample.logProb)) as tf.Scalar);
           else if (this.actor.entropy) entropy = tf.keep(this.actor.entropy(s, this.noise));
@@ -182,11 +189,9 @@ class Sac implements SacAgent {
       { name: 'logAlpha', shape: [], values: this.logAlpha.dataSync() as Float32Array },
     ];
     for (const [name, opt] of this.optimizers()) {
-      opt.m.forEach((m, i) => {
-        extra.push({ name: `${name}/m.${i}`, shape: m.shape, values: m.dataSync() as Float32Array });
-      });
-      opt.v.forEach((v, i) => {
-        extra.push({ name: `${name}/v.${i}`, shape: v.shape, values: v.dataSync() as Float32Array });
+      opt.params.forEach((p, i) => {
+        extra.push({ name: `${name}/m.${i}`, shape: p.shape, values: opt.m[i]! });
+        extra.push({ name: `${name}/v.${i}`, shape: p.shape, values: opt.v[i]! });
       });
     }
     const { config } = this;
@@ -223,20 +228,14 @@ class Sac implements SacAgent {
     this.targetActor.loadWeights(partOf(artefact, 'targetActor'));
     this.critic.loadWeights(partOf(artefact, 'critic'));
     this.targetCritic.loadWeights(partOf(artefact, 'targetCritic'));
-    tf.tidy(() => {
-      this.logAlpha.assign(tf.scalar(tensorOf(artefact, 'logAlpha', [])[0]!));
-      for (const [name, opt] of this.optimizers()) {
-        for (const [part, list] of [
-          ['m', opt.m],
-          ['v', opt.v],
-        ] as const) {
-          list.forEach((t, i) => {
-            t.assign(tf.tensor(tensorOf(artefact, `${name}/${part}.${i}`, t.shape), t.shape));
-          });
-        }
-        opt.step = cfg.adamSteps[name] ?? 0;
-      }
-    });
+    assignValues(this.logAlpha, tensorOf(artefact, 'logAlpha', []));
+    for (const [name, opt] of this.optimizers()) {
+      opt.params.forEach((p, i) => {
+        opt.m[i]!.set(tensorOf(artefact, `${name}/m.${i}`, p.shape));
+        opt.v[i]!.set(tensorOf(artefact, `${name}/v.${i}`, p.shape));
+      });
+      opt.step = cfg.adamSteps[name] ?? 0;
+    }
     this.noise.restore(cfg.noise);
     this.actNoise.restore(cfg.actNoise);
     this.count = cfg.updates;
@@ -250,9 +249,6 @@ class Sac implements SacAgent {
     this.targetActor.dispose();
     this.critic.dispose();
     this.targetCritic.dispose();
-    this.actorOpt.dispose();
-    this.criticOpt.dispose();
-    this.alphaOpt.dispose();
     this.logAlpha.dispose();
     if (this.last)
       tf.dispose([this.last.criticLoss, this.last.actorLoss, this.last.entropy, this.last.meanQ]);

@@ -1,6 +1,7 @@
 /** Twin critics Q1, Q2 over [s, a] (Mish MLPs) and their target copies. */
 
 import {
+  assignValues,
   copyVariables,
   Mlp,
   packArtefact,
@@ -28,18 +29,30 @@ export class TwinCritic {
     return [...this.q1.variables, ...this.q2.variables];
   }
 
-  /** [Q1(s, a), Q2(s, a)], each [B]. */
-  both(states: tf.Tensor2D, actions: tf.Tensor2D): [tf.Tensor1D, tf.Tensor1D] {
+  /**
+   * [Q1(s, a), Q2(s, a)], each [B]. `frozen`: no gradients for the critics' weights (inside the
+   * actor loss); `actionsNeedGrad`: false when the actions are data (the critic loss).
+   */
+  both(
+    states: tf.Tensor2D,
+    actions: tf.Tensor2D,
+    options: { frozen?: boolean; actionsNeedGrad?: boolean } = {},
+  ): [tf.Tensor1D, tf.Tensor1D] {
     const sa = tf.concat([states, actions], 1) as tf.Tensor2D;
+    const apply = { frozen: options.frozen ?? false, gradInput: options.actionsNeedGrad ?? true };
     return [
-      tf.squeeze(this.q1.apply(sa), [1]) as tf.Tensor1D,
-      tf.squeeze(this.q2.apply(sa), [1]) as tf.Tensor1D,
+      tf.reshape(this.q1.apply(sa, apply), [-1]) as tf.Tensor1D,
+      tf.reshape(this.q2.apply(sa, apply), [-1]) as tf.Tensor1D,
     ];
   }
 
   /** min(Q1, Q2)(s, a), [B]. */
-  min(states: tf.Tensor2D, actions: tf.Tensor2D): tf.Tensor1D {
-    const [a, b] = this.both(states, actions);
+  min(
+    states: tf.Tensor2D,
+    actions: tf.Tensor2D,
+    options: { frozen?: boolean; actionsNeedGrad?: boolean } = {},
+  ): tf.Tensor1D {
+    const [a, b] = this.both(states, actions, options);
     return tf.minimum(a, b);
   }
 
@@ -70,16 +83,12 @@ export class TwinCritic {
   }
 
   loadWeights(artefact: WeightsArtefact): void {
-    tf.tidy(() => {
-      for (const q of ['q1', 'q2'] as const) {
-        this[q].layers.forEach((l, i) => {
-          l.kernel.assign(
-            tf.tensor2d(tensorOf(artefact, `${q}.${i}.kernel`, l.kernel.shape), l.kernel.shape),
-          );
-          l.bias.assign(tf.tensor1d(tensorOf(artefact, `${q}.${i}.bias`, l.bias.shape)));
-        });
-      }
-    });
+    for (const q of ['q1', 'q2'] as const) {
+      this[q].layers.forEach((l, i) => {
+        assignValues(l.kernel, tensorOf(artefact, `${q}.${i}.kernel`, l.kernel.shape));
+        assignValues(l.bias, tensorOf(artefact, `${q}.${i}.bias`, l.bias.shape));
+      });
+    }
   }
 
   dispose(): void {

@@ -7,6 +7,7 @@
  */
 
 import {
+  assignValues,
   copyVariables,
   Mlp,
   type NoiseSource,
@@ -93,7 +94,7 @@ export class GaussianActor implements Actor {
   }
 
   private head(states: tf.Tensor2D): { mean: tf.Tensor2D; logStd: tf.Tensor2D } {
-    const out = this.net.apply(states);
+    const out = this.net.apply(states, { gradInput: false });
     const [mean, raw] = tf.split(out, 2, 1) as [tf.Tensor2D, tf.Tensor2D];
     const { logStdMin: lo, logStdMax: hi } = this.config;
     const logStd = tf.add(lo, tf.mul(0.5 * (hi - lo), tf.add(tf.tanh(raw), 1))) as tf.Tensor2D;
@@ -157,11 +158,9 @@ export class GaussianActor implements Actor {
   loadWeights(artefact: WeightsArtefact): void {
     if (artefact.manifest.kind !== GAUSSIAN_KIND)
       throw new Error(`weights: kind: expected ${GAUSSIAN_KIND} (${artefact.manifest.kind})`);
-    tf.tidy(() => {
-      this.net.layers.forEach((l, i) => {
-        l.kernel.assign(tf.tensor2d(tensorOf(artefact, `net.${i}.kernel`, l.kernel.shape), l.kernel.shape));
-        l.bias.assign(tf.tensor1d(tensorOf(artefact, `net.${i}.bias`, l.bias.shape)));
-      });
+    this.net.layers.forEach((l, i) => {
+      assignValues(l.kernel, tensorOf(artefact, `net.${i}.kernel`, l.kernel.shape));
+      assignValues(l.bias, tensorOf(artefact, `net.${i}.bias`, l.bias.shape));
     });
   }
 

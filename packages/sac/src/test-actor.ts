@@ -5,6 +5,7 @@
  */
 
 import {
+  assignValues,
   copyVariables,
   createDense,
   createNoise,
@@ -89,10 +90,8 @@ export class LinearActor implements Actor {
     ]);
   }
   loadWeights(artefact: WeightsArtefact): void {
-    tf.tidy(() => {
-      this.layer.kernel.assign(tf.tensor2d(tensorOf(artefact, 'kernel'), [this.stateDim, this.actionDim]));
-      this.layer.bias.assign(tf.tensor1d(tensorOf(artefact, 'bias')));
-    });
+    assignValues(this.layer.kernel, tensorOf(artefact, 'kernel', [this.stateDim, this.actionDim]));
+    assignValues(this.layer.bias, tensorOf(artefact, 'bias', [this.actionDim]));
   }
   dispose(): void {
     this.layer.kernel.dispose();

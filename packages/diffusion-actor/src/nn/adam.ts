@@ -1,9 +1,12 @@
 /**
- * Adam with PyTorch's update rule (w -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)),
- * with its moments as tf.Variables so that a checkpoint can store and restore them exactly.
+ * Adam with PyTorch's update rule (w -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)).
+ *
+ * The moments live in JS Float32Arrays: checkpoints store them directly, and the whole step is one
+ * JS loop per variable writing the new weights into fresh storage (host.ts) instead of about a
+ * dozen tfjs kernels per variable. On the CPU backends gradients and weights are read in place.
  */
-import * as tf from '@tensorflow/tfjs';
-import { uniqueName } from './mlp.js';
+import type * as tf from '@tensorflow/tfjs';
+import { readView, replaceValues } from './host.js';
 
 export interface AdamOptions {
   lr: number;
@@ -19,8 +22,8 @@ export class Adam {
   readonly eps: number;
   /** steps taken (t in the bias corrections) */
   step = 0;
-  readonly m: tf.Variable[];
-  readonly v: tf.Variable[];
+  readonly m: Float32Array[];
+  readonly v: Float32Array[];
 
   constructor(
     readonly params: readonly tf.Variable[],
@@ -30,8 +33,8 @@ export class Adam {
     this.beta1 = options.beta1 ?? 0.9;
     this.beta2 = options.beta2 ?? 0.999;
     this.eps = options.eps ?? 1e-8;
-    this.m = params.map((p) => tf.variable(tf.zerosLike(p), false, uniqueName(`${p.name}.m`)));
-    this.v = params.map((p) => tf.variable(tf.zerosLike(p), false, uniqueName(`${p.name}.v`)));
+    this.m = params.map((p) => new Float32Array(p.size));
+    this.v = params.map((p) => new Float32Array(p.size));
   }
 
   /** Applies one step; `grads[i]` belongs to `params[i]`. Does not dispose the gradients. */
@@ -39,31 +42,25 @@ export class Adam {
     this.step += 1;
     const t = this.step;
     const stepSize = this.lr / (1 - this.beta1 ** t);
-    const sqrtBias2 = Math.sqrt(1 - this.beta2 ** t);
-    tf.tidy(() => {
-      const b1 = tf.scalar(this.beta1);
-      const c1 = tf.scalar(1 - this.beta1);
-      const b2 = tf.scalar(this.beta2);
-      const c2 = tf.scalar(1 - this.beta2);
-      const inv = tf.scalar(1 / sqrtBias2);
-      const eps = tf.scalar(this.eps);
-      const ss = tf.scalar(stepSize);
-      this.params.forEach((p, i) => {
-        const g = grads[i]!;
-        const m = tf.add(tf.mul(this.m[i]!, b1), tf.mul(g, c1));
-        const v = tf.add(tf.mul(this.v[i]!, b2), tf.mul(tf.square(g), c2));
-        this.m[i]!.assign(m);
-        this.v[i]!.assign(v);
-        p.assign(tf.sub(p, tf.mul(ss, tf.div(m, tf.add(tf.mul(tf.sqrt(v), inv), eps)))));
+    const invBias2 = 1 / Math.sqrt(1 - this.beta2 ** t);
+    const { beta1: b1, beta2: b2, eps } = this;
+    const c1 = 1 - b1;
+    const c2 = 1 - b2;
+    this.params.forEach((param, i) => {
+      const m = this.m[i]!;
+      const v = this.v[i]!;
+      replaceValues(param, (out) => {
+        const g = readView(grads[i]!);
+        const p = readView(param);
+        for (let k = 0; k < out.length; k++) {
+          const gk = g[k]!;
+          const mk = b1 * m[k]! + c1 * gk;
+          const vk = b2 * v[k]! + c2 * gk * gk;
+          m[k] = mk;
+          v[k] = vk;
+          out[k] = p[k]! - (stepSize * mk) / (Math.sqrt(vk) * invBias2 + eps);
+        }
       });
     });
-  }
-
-  get variables(): tf.Variable[] {
-    return [...this.m, ...this.v];
-  }
-
-  dispose(): void {
-    for (const x of this.variables) x.dispose();
   }
 }

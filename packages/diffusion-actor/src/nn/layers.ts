@@ -2,12 +2,16 @@
  * Dense layers with hand-written gradients.
  *
  * tfjs derives the gradient of matMul with transpose flags (dx = dy W^T via matMul(dy, W, false,
- * true)), and the wasm backend runs flagged matMuls about 12-15x slower than an explicit
- * tf.transpose followed by a plain matMul (measured in bench/matmul.ts). tf.customGrad lets us use
- * the explicit form, and also lets one layer be one tape entry (fused matMul + bias + Mish) instead
- * of four or five.
+ * true)), and the wasm backend runs flagged matMuls 10-15x slower than an explicit tf.transpose
+ * followed by a plain matMul (bench: `node dist/bench.js`). tf.customGrad lets us use the explicit
+ * form, make one layer one tape entry (fused matMul + bias + Mish), and skip gradients nobody needs:
+ * tfjs computes every input gradient a customGrad returns, so a layer whose weights are frozen for
+ * this step (the critic inside the actor loss) or whose input is data (states) says so and those
+ * matMuls never run.
  */
 import * as tf from '@tensorflow/tfjs';
+import { mishWithDerivative } from './fastmath.js';
+import { hostKind, registerHostKernel, runHostKernel } from './host.js';
 
 type GradResult = { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[] };
 
@@ -16,55 +20,109 @@ export function withGrad<F>(forward: (...args: never[]) => GradResult): F {
   return tf.customGrad(forward as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as F;
 }
 
-/** y = x W + b with explicit-transpose gradients. */
-export const dense = withGrad<(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D>(
-  (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, save: tf.GradSaveFunc) => {
-    save([x, w]);
-    return {
-      value: tf.fused.matMul({ a: x, b: w, bias: b }),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
-        const dy2 = dy as tf.Tensor2D;
-        return [tf.matMul(dy2, tf.transpose(sw)), tf.matMul(tf.transpose(sx), dy2), tf.sum(dy2, 0)];
-      },
-    };
-  },
-);
+const MISH_KERNEL = 'DiffcontractMishWithDerivative';
+registerHostKernel(MISH_KERNEL, 2, ([z], [y, d]) => mishWithDerivative(z!, y!, d!));
 
-/** Mish(z) = z tanh(softplus(z)), and its derivative factor given z and tanh(softplus(z)). */
-function mishParts(z: tf.Tensor): { y: tf.Tensor; tsp: tf.Tensor } {
-  const tsp = tf.tanh(tf.softplus(z));
-  return { y: tf.mul(z, tsp), tsp };
-}
-
-function mishDerivative(z: tf.Tensor, tsp: tf.Tensor): tf.Tensor {
-  // d/dz z tanh(sp(z)) = tsp + z (1 - tsp^2) sigmoid(z)
-  return tf.add(tsp, tf.mul(tf.mul(z, tf.sub(1, tf.square(tsp))), tf.sigmoid(z)));
+/**
+ * Mish(z) = z tanh(softplus(z)) and its derivative, not recorded on the tape. On wasm/cpu one JS
+ * pass computes both; elsewhere tfjs ops do.
+ */
+export function mishForward(z: tf.Tensor): { y: tf.Tensor; d: tf.Tensor } {
+  if (hostKind() !== null) {
+    const [y, d] = runHostKernel(MISH_KERNEL, [z]);
+    return { y: y!, d: d! };
+  }
+  return tf.tidy(() => {
+    const t = tf.tanh(tf.softplus(z));
+    // d/dz z tanh(sp(z)) = t + z (1 - t^2) sigmoid(z)
+    return { y: tf.mul(z, t), d: tf.add(t, tf.mul(tf.mul(z, tf.sub(1, tf.square(t))), tf.sigmoid(z))) };
+  });
 }
 
 /** Mish activation with a hand-written gradient (one tape entry). */
 export const mish = withGrad<(z: tf.Tensor) => tf.Tensor>((z: tf.Tensor, save: tf.GradSaveFunc) => {
-  const { y, tsp } = mishParts(z);
-  save([z, tsp]);
-  return {
-    value: y,
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.mul(dy, mishDerivative(saved[0]!, saved[1]!))],
-  };
+  const { y, d } = mishForward(z);
+  save([d]);
+  return { value: y, gradFunc: (dy, saved) => [tf.mul(dy, saved[0]!)] };
 });
 
-/** y = Mish(x W + b) as one layer with explicit-transpose gradients. */
-export const denseMish = withGrad<(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D>(
-  (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, save: tf.GradSaveFunc) => {
-    const z = tf.fused.matMul({ a: x, b: w, bias: b });
-    const { y, tsp } = mishParts(z);
-    save([x, w, z, tsp]);
+export interface LinearOptions {
+  /** apply Mish after the affine map */
+  mish?: boolean;
+  /** added to x W + b before the activation; [B, units] or broadcastable; receives a gradient */
+  offset?: tf.Tensor | null;
+  /** compute the gradient with respect to x (false when x is data) */
+  gradInput?: boolean;
+  /** compute gradients with respect to w and b (false when the layer is frozen for this loss) */
+  gradWeights?: boolean;
+}
+
+/**
+ * act(x W + b + offset) with explicit-transpose gradients for exactly the inputs that need them.
+ * `b` may be null (no bias).
+ */
+export function linear(
+  x: tf.Tensor2D,
+  w: tf.Tensor2D,
+  b: tf.Tensor1D | null,
+  options: LinearOptions = {},
+): tf.Tensor2D {
+  const { mish: act = false, offset = null, gradInput = true, gradWeights = true } = options;
+  const inputs: tf.Tensor[] = [];
+  if (gradInput) inputs.push(x);
+  if (gradWeights) inputs.push(w);
+  if (gradWeights && b) inputs.push(b);
+  if (offset) inputs.push(offset);
+  const affine = () => {
+    const z = b ? tf.fused.matMul({ a: x, b: w, bias: b }) : tf.matMul(x, w);
+    return offset ? tf.add(z, offset) : z;
+  };
+  if (inputs.length === 0) {
+    // Nothing upstream needs a gradient: plain forward.
+    return (act ? mishForward(affine()).y : affine()) as tf.Tensor2D;
+  }
+  // Tensors the gradient needs must go through save(): tfjs disposes every other intermediate of the
+  // forward pass before backpropagation. Weights are Variables, which tidy never frees.
+  const f = withGrad<(...xs: tf.Tensor[]) => tf.Tensor2D>((...args: never[]) => {
+    const save = args[args.length - 1] as unknown as tf.GradSaveFunc;
+    const z = affine();
+    let y: tf.Tensor = z;
+    let d: tf.Tensor | null = null;
+    if (act) {
+      const m = mishForward(z);
+      y = m.y;
+      d = m.d;
+    }
+    save([gradWeights ? x : tf.zeros([0]), d ?? tf.zeros([0])]);
     return {
       value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [sx, sw, sz, stsp] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-        const dz = tf.mul(dy, mishDerivative(sz, stsp)) as tf.Tensor2D;
-        return [tf.matMul(dz, tf.transpose(sw)), tf.matMul(tf.transpose(sx), dz), tf.sum(dz, 0)];
+        const [sx, sd] = saved as [tf.Tensor2D, tf.Tensor];
+        const dz = (act ? tf.mul(dy, sd) : dy) as tf.Tensor2D;
+        const grads: tf.Tensor[] = [];
+        if (gradInput) grads.push(tf.matMul(dz, tf.transpose(w)));
+        if (gradWeights) grads.push(tf.matMul(tf.transpose(sx), dz));
+        if (gradWeights && b) grads.push(tf.sum(dz, 0));
+        if (offset) grads.push(sumToShape(dz, offset.shape));
+        return grads;
       },
     };
-  },
-);
+  });
+  return f(...inputs);
+}
+
+/** Reduces a broadcast gradient back to `shape` (only leading-axis broadcasting occurs here). */
+function sumToShape(g: tf.Tensor2D, shape: number[]): tf.Tensor {
+  if (shape.length === 2 && shape[0] === g.shape[0]) return g;
+  return tf.reshape(tf.sum(g, 0), shape);
+}
+
+/** y = x W + b with explicit-transpose gradients. */
+export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
+  return linear(x, w, b);
+}
+
+/** y = Mish(x W + b) as one layer with explicit-transpose gradients. */
+export function denseMish(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
+  return linear(x, w, b, { mish: true });
+}

@@ -3,7 +3,8 @@
  * nn.Linear (weights and bias ~ U(-1/sqrt(fanIn), 1/sqrt(fanIn))) from a seeded generator.
  */
 import * as tf from '@tensorflow/tfjs';
-import { dense, denseMish } from './layers.js';
+import { readView, replaceValues } from './host.js';
+import { linear } from './layers.js';
 import { createNoise, type NoiseSource } from './noise.js';
 
 export interface DenseParams {
@@ -24,7 +25,26 @@ export function uniformValues(rng: NoiseSource, n: number, bound: number): Float
   return out;
 }
 
-/** PyTorch-style initialisation of a [fanIn, units] kernel (bound from `fanIn`). */
+/**
+ * A trainable variable that owns its data (the initial tensor is freed, so nothing else shares its
+ * storage).
+ */
+export function ownedVariable(
+  values: Float32Array,
+  shape: number[],
+  name: string,
+  trainable = true,
+): tf.Variable {
+  return tf.tidy(() => tf.variable(tf.tensor(values, shape), trainable, uniqueName(name)));
+}
+
+/** Overwrites a variable's values (copied; the variable gets fresh storage). */
+export function assignValues(v: tf.Variable, values: Float32Array): void {
+  if (values.length !== v.size) throw new Error(`${v.name}: expected ${v.size} values (${values.length})`);
+  replaceValues(v, (out) => out.set(values));
+}
+
+/** PyTorch-style initialisation of a [inDim, outDim] kernel (bound from `fanIn`). */
 export function createDense(
   rng: NoiseSource,
   name: string,
@@ -34,12 +54,16 @@ export function createDense(
 ): DenseParams {
   const bound = 1 / Math.sqrt(fanIn);
   return {
-    kernel: tf.variable(
-      tf.tensor2d(uniformValues(rng, inDim * outDim, bound), [inDim, outDim]),
-      true,
-      uniqueName(`${name}.kernel`),
-    ),
-    bias: tf.variable(tf.tensor1d(uniformValues(rng, outDim, bound)), true, uniqueName(`${name}.bias`)),
+    kernel: ownedVariable(
+      uniformValues(rng, inDim * outDim, bound),
+      [inDim, outDim],
+      `${name}.kernel`,
+    ) as tf.Variable<tf.Rank.R2>,
+    bias: ownedVariable(
+      uniformValues(rng, outDim, bound),
+      [outDim],
+      `${name}.bias`,
+    ) as tf.Variable<tf.Rank.R1>,
   };
 }
 
@@ -63,18 +87,26 @@ export class Mlp {
     return this.layers.flatMap((l) => [l.kernel, l.bias]);
   }
 
-  /** Forward pass; `masks[l]` (optional, [units]) multiplies hidden layer l's output. */
-  apply(x: tf.Tensor2D, masks?: readonly (tf.Tensor1D | null)[] | null): tf.Tensor2D {
+  /**
+   * Forward pass. `masks[l]` (optional, [units]) multiplies hidden layer l's output; `gradInput`
+   * false when x is data; `frozen` when this loss must not train these weights (no weight gradients
+   * are computed at all).
+   */
+  apply(
+    x: tf.Tensor2D,
+    options: { masks?: readonly (tf.Tensor1D | null)[] | null; gradInput?: boolean; frozen?: boolean } = {},
+  ): tf.Tensor2D {
+    const { masks = null, gradInput = true, frozen = false } = options;
     let h = x;
     const last = this.layers.length - 1;
     this.layers.forEach((layer, l) => {
-      if (l < last) {
-        h = denseMish(h, layer.kernel, layer.bias);
-        const m = masks?.[l];
-        if (m) h = tf.mul(h, m);
-      } else {
-        h = dense(h, layer.kernel, layer.bias);
-      }
+      h = linear(h, layer.kernel, layer.bias, {
+        mish: l < last,
+        gradInput: l > 0 || gradInput,
+        gradWeights: !frozen,
+      });
+      const m = l < last ? masks?.[l] : null;
+      if (m) h = tf.mul(h, m);
     });
     return h;
   }
@@ -92,19 +124,21 @@ export function softUpdateVariables(
 ): void {
   if (target.length !== source.length)
     throw new Error(`soft update: ${target.length} vs ${source.length} variables`);
-  tf.tidy(() => {
-    const t = tf.scalar(tau);
-    const keep = tf.scalar(1 - tau);
-    target.forEach((v, i) => {
-      v.assign(tf.add(tf.mul(v, keep), tf.mul(source[i]!, t)));
+  const keep = 1 - tau;
+  target.forEach((v, i) => {
+    replaceValues(v, (out) => {
+      const t = readView(v);
+      const s = readView(source[i]!);
+      for (let k = 0; k < out.length; k++) out[k] = keep * t[k]! + tau * s[k]!;
     });
   });
 }
 
+/** target <- source as an independent copy (never shared storage). */
 export function copyVariables(target: readonly tf.Variable[], source: readonly tf.Variable[]): void {
   if (target.length !== source.length)
     throw new Error(`copy: ${target.length} vs ${source.length} variables`);
   target.forEach((v, i) => {
-    v.assign(source[i]!);
+    replaceValues(v, (out) => out.set(readView(source[i]!)));
   });
 }
