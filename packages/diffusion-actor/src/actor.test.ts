@@ -190,6 +190,42 @@ describe('DiffusionActor', () => {
     for (const x of [a, b, c]) x.dispose();
   });
 
+  test('prunable layers expose the hidden layers in mask order with the artefact weights', () => {
+    const layers = actor.prunableLayers();
+    expect(layers.map((l) => [l.name, l.inputs, l.units, l.outputs])).toEqual([
+      ['time.0', 16, 32, 16],
+      ['eps.0', A + 16 + S, 32, 32],
+      ['eps.1', 32, 32, A],
+    ]);
+    const art = actor.toArtefact();
+    expect(layers[1]!.kernelIn).toEqual(tensorOf(art, 'eps.0.kernel'));
+    expect(layers[2]!.kernelOut).toEqual(tensorOf(art, 'eps.2.kernel'));
+  });
+
+  test('masking a unit equals removing its outgoing weights; masks survive save/load', () => {
+    const masked = actor.clone();
+    const masks = [new Float32Array(32).fill(1), new Float32Array(32).fill(1), new Float32Array(32).fill(1)];
+    masks[1]![5] = 0;
+    masks[2]![17] = 0;
+    masked.setUnitMasks(masks);
+    // Same function by construction: zero row 5 of eps.1.kernel and row 17 of eps.2.kernel.
+    const art = actor.toArtefact();
+    const cut = { manifest: art.manifest, values: art.values.slice() };
+    tensorOf(cut, 'eps.1.kernel').fill(0, 5 * 32, 6 * 32);
+    tensorOf(cut, 'eps.2.kernel').fill(0, 17 * A, 18 * A);
+    const surgery = DiffusionActor.fromArtefact(cut);
+    const a = masked.act(states, createNoise(8));
+    const b = surgery.act(states, createNoise(8));
+    a.forEach((v, i) => {
+      expect(Math.abs(v - b[i]!)).toBeLessThan(1e-6);
+    });
+    expect(a).not.toEqual(actor.act(states, createNoise(8)));
+    const reloaded = DiffusionActor.fromArtefact(masked.toArtefact());
+    expect(reloaded.act(states, createNoise(8))).toEqual(a);
+    expect(() => masked.setUnitMasks([new Float32Array(3)])).toThrow('masks: expected 3 arrays (1)');
+    for (const x of [masked, surgery, reloaded]) x.dispose();
+  });
+
   test('bad configuration gives a one-line error naming the field', () => {
     expect(() => createDiffusionActor({ stateDim: 0, actionDim: 2 })).toThrow(
       'diffusion.stateDim: must be an integer >= 1 (0)',

@@ -241,6 +241,10 @@ export class DiffusionActor {
         { name: `eps.${i + 1}.bias`, shape: l.bias.shape as number[], values: read(l.bias) },
       ]),
     ];
+    // Masks are part of the policy: a pruned actor saved and reloaded must act the same.
+    (this.masks ?? []).forEach((m, i) => {
+      tensors.push({ name: `mask.${i}`, shape: m.shape as number[], values: read(m) });
+    });
     return packArtefact(DIFFUSION_KIND, { ...this.config }, tensors);
   }
 
@@ -273,6 +277,54 @@ export class DiffusionActor {
         set(l.bias, tensorOf(artefact, `eps.${i + 1}.bias`, l.bias.shape));
       });
     }
+    const maskCount = artefact.manifest.tensors.filter((t) => t.name.startsWith('mask.')).length;
+    this.setUnitMasks(
+      maskCount === 0
+        ? null
+        : Array.from({ length: maskCount }, (_, i) => tensorOf(artefact, `mask.${i}`).slice()),
+    );
+  }
+
+  /**
+   * The hidden layers as typed arrays for pruning strategies, in the mask order of setUnitMasks:
+   * the time MLP's hidden layer, then each hidden layer of eps_theta. The first eps_theta layer's
+   * incoming kernel is the full [A + E + S, H0] block over [x_t, t_emb, s].
+   */
+  prunableLayers(): {
+    name: string;
+    units: number;
+    inputs: number;
+    outputs: number;
+    kernelIn: Float32Array;
+    biasIn: Float32Array;
+    kernelOut: Float32Array;
+  }[] {
+    const art = this.toArtefact();
+    const { actionDim: A, stateDim: S, timeEmbedding: E, hidden: H } = this.config;
+    const copy = (name: string) => tensorOf(art, name).slice();
+    const layers = [
+      {
+        name: 'time.0',
+        units: 2 * E,
+        inputs: E,
+        outputs: E,
+        kernelIn: copy('time.0.kernel'),
+        biasIn: copy('time.0.bias'),
+        kernelOut: copy('time.1.kernel'),
+      },
+    ];
+    H.forEach((units, l) => {
+      layers.push({
+        name: `eps.${l}`,
+        units,
+        inputs: l === 0 ? A + E + S : H[l - 1]!,
+        outputs: l + 1 < H.length ? H[l + 1]! : A,
+        kernelIn: copy(`eps.${l}.kernel`),
+        biasIn: copy(`eps.${l}.bias`),
+        kernelOut: copy(`eps.${l + 1}.kernel`),
+      });
+    });
+    return layers;
   }
 
   /**

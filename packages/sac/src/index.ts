@@ -20,13 +20,9 @@ export {
   type EnvironmentFactory,
   environments,
   type PrunableLayer,
-  type PruningFactory,
-  type PruningStrategy,
-  pruningStrategies,
   Registry,
   registerActor,
   registerEnvironment,
-  registerPruning,
 } from './registry.js';
 export {
   allocateBatch,

@@ -1,7 +1,8 @@
 /**
- * Plugin registries. The training app resolves its parts by name (`--algo`, config `actor`,
- * `environment`, `pruning`), so a workspace package adds an actor, an environment or a pruning
- * strategy by calling `registerActor` / `registerEnvironment` / `registerPruning` at import time:
+ * Plugin registries. The training app resolves its parts by name (config `actor`, `environment`),
+ * so a workspace package adds an actor or an environment by calling `registerActor` /
+ * `registerEnvironment` at import time (pruning strategies have their own registry in
+ * `@diffcontract/pruning`, which must not depend on tfjs):
  *
  *   import { registerActor } from '@diffcontract/sac';
  *   registerActor('my-actor', { create: (spec, options) => new MyActor(spec, options), load: MyActor.load });
@@ -60,8 +61,9 @@ export interface Environment {
 export type EnvironmentFactory = (options: { seed: number } & Record<string, unknown>) => Environment;
 
 /**
- * One hidden layer of an actor as a pruning strategy sees it: plain typed arrays, no tensors, so
- * strategies can live in tensor-free packages.
+ * One hidden layer of an actor as a pruning strategy sees it (Actor.prunableLayers): plain typed
+ * arrays, no tensors, so strategies can live in tensor-free packages. Copies: changing them changes
+ * nothing in the actor.
  */
 export interface PrunableLayer {
   name: string;
@@ -78,16 +80,8 @@ export interface PrunableLayer {
   meanAbsActivation?: Float32Array;
 }
 
-export interface PruningStrategy {
-  /** Keep masks, one per layer (1 keep, 0 pruned), pruning `ratio` of each layer's units. */
-  masks(layers: readonly PrunableLayer[], ratio: number): Float32Array[];
-}
-
-export type PruningFactory = (options?: Record<string, unknown>) => PruningStrategy;
-
 export const actors = new Registry<ActorFactory>('actor');
 export const environments = new Registry<EnvironmentFactory>('environment');
-export const pruningStrategies = new Registry<PruningFactory>('pruning strategy');
 
 export function registerActor(name: string, factory: ActorFactory, options?: { replace?: boolean }): void {
   actors.register(name, factory, options);
@@ -98,11 +92,4 @@ export function registerEnvironment(
   options?: { replace?: boolean },
 ): void {
   environments.register(name, factory, options);
-}
-export function registerPruning(
-  name: string,
-  factory: PruningFactory,
-  options?: { replace?: boolean },
-): void {
-  pruningStrategies.register(name, factory, options);
 }
