@@ -9,6 +9,7 @@ import Fraction from 'fraction.js';
  * to fraction.js (normalised once) at the package boundary.
  */
 const REDUCE_ABOVE = 1n << 2048n;
+const WORD = 0xffffffffn;
 
 function gcd(a: bigint, b: bigint): bigint {
   if (a < 0n) a = -a;
@@ -32,6 +33,15 @@ export class Q {
   }
 
   private static make(n: bigint, d: bigint): Q {
+    // Binary inputs make powers of two the bulk of every denominator; shifting them out is cheap.
+    while ((d & WORD) === 0n && (n & WORD) === 0n && d !== 0n) {
+      n >>= 32n;
+      d >>= 32n;
+    }
+    while ((d & 1n) === 0n && (n & 1n) === 0n && d !== 0n) {
+      n >>= 1n;
+      d >>= 1n;
+    }
     if (d > REDUCE_ABOVE) {
       const g = gcd(n, d);
       if (g > 1n) return new Q(n / g, d / g);
