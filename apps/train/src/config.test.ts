@@ -30,7 +30,12 @@ describe('presets', () => {
       expect(c.actor).toMatchObject({ hidden: 256, denoisingSteps: 5, lr: 1e-4 });
       expect(c.critic).toEqual({ hidden: 256, lr: 1e-3 });
       expect(c.sac).toMatchObject({ batchSize: 256, tau: 0.005, replaySize: 1_000_000 });
-      expect(c.environment).toEqual({ name: 'two-period-contract', penalty: 5, scale: 'beta' });
+      expect(c.environment).toEqual({
+        name: 'two-period-contract',
+        penalty: 5,
+        scale: 'beta',
+        rewardTransform: 'none',
+      });
       expect(c.pruning.ratio).toBe(0.1);
     }
     expect(PAPER_CONFIG.budget.steps).toBeGreaterThan(DEFAULT_CONFIG.budget.steps);

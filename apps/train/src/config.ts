@@ -25,6 +25,11 @@ export interface TrainConfig {
     penalty: number;
     /** reward divisor: `beta` (the market's own beta) or a positive constant */
     scale: 'beta' | number;
+    /**
+     * strictly increasing transform of the reward the agent learns from (`none` or `symlog`); it keeps
+     * every state's best action (one-step episodes, deterministic rewards), see environments.ts
+     */
+    rewardTransform: 'none' | 'symlog';
   };
   actor: {
     /** registry name; `auto` means `diffusion` for dmsac/edmsac and `gaussian` for sac */
@@ -113,7 +118,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   algo: 'dmsac',
   seed: 0,
   backend: 'auto',
-  environment: { name: 'two-period-contract', penalty: 5, scale: 'beta' },
+  environment: { name: 'two-period-contract', penalty: 5, scale: 'beta', rewardTransform: 'none' },
   actor: { name: 'auto', hidden: 256, denoisingSteps: 5, lr: 1e-4, options: {} },
   critic: { hidden: 256, lr: 1e-3 },
   sac: {

@@ -4,22 +4,70 @@
  * Contract for any registered environment (what `--resume` relies on): all randomness is drawn in
  * `reset`, a fixed amount per call for a given batch size, and `step` draws none.
  */
-import { ContractEnvironment } from '@diffcontract/env';
-import { type EnvironmentFactory, environments } from '@diffcontract/sac';
+import { type BatchResult, ContractEnvironment } from '@diffcontract/env';
+import { type Environment, type EnvironmentFactory, environments } from '@diffcontract/sac';
 
 export const CONTRACT_ENVIRONMENT = 'two-period-contract';
 
-/** model.md section 6 on the default market sampler; options: seed, penalty, scale ('beta' or a number). */
+export type RewardTransform = 'none' | 'symlog';
+export const REWARD_TRANSFORMS: readonly RewardTransform[] = ['none', 'symlog'];
+
+/**
+ * symlog(r) = sign(r) ln(1 + |r|). Episodes are one step long and the reward is a deterministic
+ * function of (state, action), so any strictly increasing transform leaves the best action of every
+ * state unchanged; symlog compresses the huge penalties of early, badly infeasible contracts
+ * (rewards near -1000) so that the critic's squared error does not drown the differences of a few
+ * hundredths that separate good feasible contracts.
+ */
+export function symlog(r: number): number {
+  return Math.sign(r) * Math.log1p(Math.abs(r));
+}
+
+/** The contract environment with its reward passed through `transform`; utility and violation stay raw. */
+class TransformedEnvironment implements Environment {
+  readonly stateDim: number;
+  readonly actionDim: number;
+  private transformed = new Float64Array(0);
+  constructor(
+    private readonly inner: ContractEnvironment,
+    private readonly transform: (r: number) => number,
+  ) {
+    this.stateDim = inner.stateDim;
+    this.actionDim = inner.actionDim;
+  }
+  reset(batch: number): Float32Array {
+    return this.inner.reset(batch);
+  }
+  step(actions: Float32Array): BatchResult {
+    const result = this.inner.step(actions);
+    if (this.transformed.length !== result.reward.length)
+      this.transformed = new Float64Array(result.reward.length);
+    for (let i = 0; i < result.reward.length; i++) this.transformed[i] = this.transform(result.reward[i]!);
+    return { ...result, reward: this.transformed };
+  }
+}
+
+/**
+ * model.md section 6 on the default market sampler. Options: seed, penalty, scale ('beta' or a
+ * number), rewardTransform ('none' or 'symlog').
+ */
 export const contractEnvironmentFactory: EnvironmentFactory = (options) => {
-  const { seed, penalty, scale, ...rest } = options;
+  const { seed, penalty, scale, rewardTransform = 'none', ...rest } = options;
   const unknown = Object.keys(rest);
-  if (unknown.length > 0)
+  if (unknown.length > 0) {
     throw new Error(`environment.${unknown[0]}: unknown option (${JSON.stringify(rest[unknown[0]!])})`);
-  return new ContractEnvironment({
+  }
+  if (!REWARD_TRANSFORMS.includes(rewardTransform as RewardTransform)) {
+    throw new Error(
+      `environment.rewardTransform: must be one of ${REWARD_TRANSFORMS.join(', ')} (${JSON.stringify(rewardTransform)})`,
+    );
+  }
+  const env = new ContractEnvironment({
     seed,
     penalty: penalty as number | undefined,
     scale: scale === 'beta' || scale === undefined ? undefined : (scale as number),
   });
+  return rewardTransform === 'symlog' ? new TransformedEnvironment(env, symlog) : env;
 };
 
 export function registerBuiltinEnvironments(): void {

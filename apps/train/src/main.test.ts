@@ -217,3 +217,35 @@ describe('a tiny run', () => {
     ]);
   });
 });
+
+describe('edmsac', () => {
+  it('prunes the actor on schedule and resumes with its masks bit for bit', async () => {
+    const config = configFile('edmsac.json', {
+      ...TINY,
+      algo: 'edmsac',
+      // constant ratio 0.5 from the first recomputation, every 4 updates
+      pruning: { ratio: 0.5, every: 4, rampShare: 0 },
+      budget: { steps: 10, marketsPerStep: 4, warmupSteps: 2, updatesPerStep: 1 },
+      logging: { logEvery: 2, checkpointEvery: 3, probeSize: 2 },
+      evaluation: { markets: 1, certify: false },
+    });
+    const full = await run(['--config', config, '--out', 'ed-full']);
+    expect(full.code).toBe(0);
+    const lines = readMetrics(join(root, 'ed-full'));
+    // updates = steps - warm-up; masks first computed at update 4 (step 6): floor(0.5 x width) per layer
+    expect(lines.map((l) => [l.step, l.updates, l.prunedShare])).toEqual([
+      [2, 0, 0],
+      [4, 2, 0],
+      [6, 4, 0.5],
+      [8, 6, 0.5],
+      [10, 8, 0.5],
+    ]);
+    const crashed = await run(['--config', config, '--out', 'ed-resumed'], { crashAfterStep: 8 });
+    expect(crashed.code).toBe(1);
+    expect((await run(['--resume', 'ed-resumed'])).code).toBe(0);
+    expect(withoutTiming(readMetrics(join(root, 'ed-resumed')))).toEqual(withoutTiming(lines));
+    expect(readFileSync(join(root, 'ed-resumed', `${RUN_FILES.policy}.bin`))).toEqual(
+      readFileSync(join(root, 'ed-full', `${RUN_FILES.policy}.bin`)),
+    );
+  });
+});

@@ -176,6 +176,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     seed: streamSeed(c.seed, STREAM.environment),
     penalty: c.environment.penalty,
     scale: c.environment.scale,
+    rewardTransform: c.environment.rewardTransform,
   });
   const S = env.stateDim;
   const A = env.actionDim;
