@@ -97,7 +97,8 @@ export function polish(input: PolishInput, maxSteps = 8): { x: number[]; reward:
     }
     const solved = gaussSolve(A, size);
     if (solved === null) return step === 0 ? null : split(z, n);
-    const d = solved.slice(0, dim);
+    // Frozen coordinates move by rounding noise only; at a bound that noise would block the step.
+    const d = solved.slice(0, dim).map((dk, k) => (frozen[k] ? 0 : dk));
     let alpha = 1;
     for (const row of inactive) {
       const now = rowValue(row, z);
