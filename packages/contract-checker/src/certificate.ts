@@ -58,7 +58,7 @@ export interface FamilyResult {
   timeMs: number;
   counterexample?: Counterexample;
   /** set when status is unknown */
-  unknown?: { reason: string; timeoutMs: number };
+  unknown?: { reason: string; timeoutMs: number; resourceLimit?: number };
   /** IIC only: why the requested method was not used */
   note?: string;
 }

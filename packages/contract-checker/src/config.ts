@@ -16,6 +16,11 @@ export type IicMethod = 'identity' | 'all';
 export interface CheckOptions {
   /** z3 timeout per query in milliseconds; a query that hits it makes its family `unknown`. */
   timeoutMs: number;
+  /**
+   * z3 resource limit per query (its `rlimit`, deterministic units of work), or 0 for none. Unlike the
+   * timeout it gives the same verdict on every machine and under any load.
+   */
+  resourceLimit: number;
   iicMethod: IicMethod;
   /**
    * Relative perturbation EPS (0 <= EPS < 1) of theta_k and a under which the constraints must hold
@@ -33,6 +38,7 @@ export interface CheckOptions {
 
 export const DEFAULT_CHECK_OPTIONS: Readonly<CheckOptions> = Object.freeze({
   timeoutMs: 10_000,
+  resourceLimit: 0,
   iicMethod: 'identity',
   robust: null,
   maxGainRounds: 64,
@@ -58,6 +64,9 @@ export function resolveCheckOptions(options: Partial<CheckOptions> = {}): CheckO
   const resolved: CheckOptions = { ...DEFAULT_CHECK_OPTIONS, ...stripUndefined(options) };
   if (!Number.isInteger(resolved.timeoutMs) || resolved.timeoutMs < 1) {
     throw new RangeError(`timeoutMs must be a positive integer (${resolved.timeoutMs})`);
+  }
+  if (!Number.isInteger(resolved.resourceLimit) || resolved.resourceLimit < 0) {
+    throw new RangeError(`resourceLimit must be an integer >= 0 (${resolved.resourceLimit})`);
   }
   if (resolved.robust !== null) assertEps(resolved.robust, 'robust');
   if (resolved.iicMethod !== 'identity' && resolved.iicMethod !== 'all') {

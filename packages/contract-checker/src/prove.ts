@@ -51,6 +51,7 @@ export async function refuteFamily(
   const started = performance.now();
   const solver = new ctx.Solver();
   solver.set('timeout', options.timeoutMs);
+  if (options.resourceLimit > 0) solver.set('rlimit', options.resourceLimit);
   solver.add(...params.side, ...encoding.side);
   const positive = ctx.Or(...encoding.deviations.map((d) => d.gain.gt(0)));
   solver.add(positive);
@@ -66,7 +67,11 @@ export async function refuteFamily(
       status: 'unknown',
       queries,
       timeMs: performance.now() - started,
-      unknown: { reason: solver.reasonUnknown() || 'unknown', timeoutMs: options.timeoutMs },
+      unknown: {
+        reason: solver.reasonUnknown() || 'unknown',
+        timeoutMs: options.timeoutMs,
+        ...(options.resourceLimit > 0 ? { resourceLimit: options.resourceLimit } : {}),
+      },
     };
   }
   let found = extract(session, subject, params, encoding, solver.model());

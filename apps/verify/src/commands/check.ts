@@ -31,12 +31,14 @@ import { EXIT, type ExitCode } from '../exit-codes.js';
 export interface ProofOptions {
   robust?: string;
   timeout?: string;
+  rlimit?: string;
   iic?: string;
 }
 
 export interface ParsedProofOptions {
   robust: Rational | null;
   timeoutMs: number;
+  resourceLimit: number;
   iicMethod: IicMethod;
 }
 
@@ -66,11 +68,18 @@ export function parseProofOptions(options: ProofOptions): ParsedProofOptions {
     }
     timeoutMs = Number(options.timeout);
   }
+  let resourceLimit: number = DEFAULT_CHECK_OPTIONS.resourceLimit;
+  if (options.rlimit !== undefined) {
+    if (!/^[1-9][0-9]{0,9}$/.test(options.rlimit)) {
+      throw new UsageError(`--rlimit: must be a whole number >= 1 (${JSON.stringify(options.rlimit)})`);
+    }
+    resourceLimit = Number(options.rlimit);
+  }
   const iic = options.iic ?? DEFAULT_CHECK_OPTIONS.iicMethod;
   if (iic !== 'identity' && iic !== 'all') {
     throw new UsageError(`--iic: must be "identity" or "all" (${JSON.stringify(iic)})`);
   }
-  return { robust, timeoutMs, iicMethod: iic };
+  return { robust, timeoutMs, resourceLimit, iicMethod: iic };
 }
 
 /** Adds --robust, --timeout and --iic to a command. */
@@ -84,6 +93,7 @@ export function withProofOptions(command: Command): Command {
       '--timeout <ms>',
       `z3 timeout per query in milliseconds (default ${DEFAULT_CHECK_OPTIONS.timeoutMs})`,
     )
+    .option('--rlimit <n>', 'z3 resource limit per query: deterministic, unlike --timeout (default none)')
     .option(
       '--iic <method>',
       'IIC proof: "identity" proves IC2 first and then IIC with truthful period-2 reports; "all" proves IIC against every misreport combined with every period-2 strategy (default identity)',
@@ -160,7 +170,7 @@ export function summary(file: string, cert: Certificate): string {
     if (f.status === 'proved') lines.push(`${head}${scope}`);
     if (f.status === 'unknown') {
       lines.push(
-        `${head}${scope}; z3 gave up (${f.unknown!.reason}, limit ${f.unknown!.timeoutMs} ms per query)`,
+        `${head}${scope}; z3 gave up (${f.unknown!.reason}, limit ${f.unknown!.timeoutMs} ms${f.unknown!.resourceLimit ? ` and rlimit ${f.unknown!.resourceLimit}` : ''} per query)`,
       );
     }
     if (f.status === 'violated') lines.push(`${head}${counterexampleLine(f.counterexample!)}`);
