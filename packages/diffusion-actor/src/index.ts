@@ -21,6 +21,7 @@ export {
   type WeightsArtefact,
   type WeightsManifest,
 } from './nn/artefact.js';
+export { fastKernelsEnabled, setFastKernels } from './nn/fast.js';
 export { fastExp } from './nn/fastmath.js';
 export { hostKind, hostView } from './nn/host.js';
 export { dense, denseMish, type LinearOptions, linear, mish, mishForward, withGrad } from './nn/layers.js';

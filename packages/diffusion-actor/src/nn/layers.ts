@@ -10,6 +10,13 @@
  * matMuls never run.
  */
 import * as tf from '@tensorflow/tfjs';
+import {
+  LINEAR_GRAD_KERNEL,
+  LINEAR_KERNEL,
+  type LinearAttrs,
+  type LinearGradAttrs,
+} from '../wasm/tfjs-kernels.js';
+import { useWasmKernels } from './fast.js';
 import { mishWithDerivative } from './fastmath.js';
 import { hostKind, registerHostKernel, runHostKernel } from './host.js';
 
@@ -67,6 +74,7 @@ export function linear(
   b: tf.Tensor1D | null,
   options: LinearOptions = {},
 ): tf.Tensor2D {
+  if (useWasmKernels()) return linearWasm(x, w, b, options);
   const { mish: act = false, offset = null, gradInput = true, gradWeights = true } = options;
   const inputs: tf.Tensor[] = [];
   if (gradInput) inputs.push(x);
@@ -104,6 +112,71 @@ export function linear(
         if (gradWeights) grads.push(tf.matMul(tf.transpose(sx), dz));
         if (gradWeights && b) grads.push(tf.sum(dz, 0));
         if (offset) grads.push(sumToShape(dz, offset.shape));
+        return grads;
+      },
+    };
+  });
+  return f(...inputs);
+}
+
+/**
+ * linear() on the wasm fast kernels: one DcLinear launch forward and one DcLinearGrad launch backward
+ * (tfjs-kernels.ts), computing exactly the gradients the options ask for.
+ */
+function linearWasm(
+  x: tf.Tensor2D,
+  w: tf.Tensor2D,
+  b: tf.Tensor1D | null,
+  options: LinearOptions,
+): tf.Tensor2D {
+  const { mish: act = false, offset = null, gradInput = true, gradWeights = true } = options;
+  const batch = x.shape[0];
+  // An offset with one row per batch row gets dz as its gradient; any other shape broadcasts over rows.
+  const offRows = offset ? (offset.rank === 2 && offset.shape[0] === batch && batch > 1 ? batch : 1) : 0;
+  const named = (withD: boolean) => {
+    const ins: Record<string, tf.Tensor> = { x, w };
+    if (b) ins.b = b;
+    if (offset) ins.off = offset;
+    const attrs: LinearAttrs & { withD: boolean } = { mish: act, offRows, withD };
+    return tf.engine().runKernel(LINEAR_KERNEL, ins, attrs as unknown as tf.NamedAttrMap) as
+      | tf.Tensor
+      | tf.Tensor[];
+  };
+  const inputs: tf.Tensor[] = [];
+  if (gradInput) inputs.push(x);
+  if (gradWeights) inputs.push(w);
+  if (gradWeights && b) inputs.push(b);
+  if (offset) inputs.push(offset);
+  if (inputs.length === 0) return named(false) as tf.Tensor2D;
+  const f = withGrad<(...xs: tf.Tensor[]) => tf.Tensor2D>((...args: never[]) => {
+    const save = args[args.length - 1] as unknown as tf.GradSaveFunc;
+    const out = named(act);
+    const [y, d] = Array.isArray(out) ? out : [out];
+    const toSave: tf.Tensor[] = [];
+    if (gradWeights) toSave.push(x);
+    if (d) toSave.push(d);
+    save(toSave);
+    return {
+      value: y!,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const ins: Record<string, tf.Tensor> = { dy };
+        let k = 0;
+        if (gradWeights) ins.x = saved[k++]!;
+        if (act) ins.d = saved[k++]!;
+        if (gradInput) ins.w = w;
+        const attrs: LinearGradAttrs = {
+          mish: act,
+          gradInput,
+          gradWeights,
+          hasBias: b !== null,
+          offRows,
+          inDim: x.shape[1],
+        };
+        const res = tf.engine().runKernel(LINEAR_GRAD_KERNEL, ins, attrs as unknown as tf.NamedAttrMap);
+        const grads = Array.isArray(res) ? (res as tf.Tensor[]) : [res as tf.Tensor];
+        if (offset && offRows === 1 && offset.rank !== 1) {
+          grads[grads.length - 1] = tf.reshape(grads[grads.length - 1]!, offset.shape);
+        }
         return grads;
       },
     };

@@ -1,0 +1,194 @@
+/**
+ * The SIMD kernels of wat.ts as tfjs kernels of the 'wasm' backend, working in place on tensor
+ * storage: the module is instantiated on tfjs-wasm's own WebAssembly.Memory, so a tensor's data is
+ * addressed by its heap offset and nothing is copied in or out.
+ *
+ * Two kernels carry a dense layer:
+ *   DcLinear      y = act(x W + b + off), and the activation's derivative d (Mish)
+ *   DcLinearGrad  from dy (and d, x, W as needed): dx = dz W^T, dW = x^T dz, db = colsum(dz) and the
+ *                 offset's gradient, dz = dy * d; only the requested gradients are computed
+ * Both are plain matrix kernels (gemm, gemmTN, gemmNT) plus one fused elementwise pass, so a layer
+ * costs two kernel launches instead of tfjs's matMul, bias add, activation, transposes and reductions.
+ *
+ * Saved tensors: tfjs clones every tensor saved for the backward pass, and tfjs-wasm's Identity
+ * copies the data. `enableWasmKernels` registers an Identity that shares the storage instead (as the
+ * cpu and webgl backends do; tensors are immutable, and the backend frees storage by reference count).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { instantiateKernels, type Kernels } from './kernels.js';
+
+interface WasmBackendLike {
+  wasm: { asm: { memory: WebAssembly.Memory }; _malloc(n: number): number; _free(p: number): void };
+  dataIdMap: { get(dataId: object): { memoryOffset: number; refCount: number } | undefined };
+  makeOutput(shape: number[], dtype: string): tf.TensorInfo;
+  incRef(dataId: object): void;
+}
+
+const instances = new WeakMap<object, Kernels>();
+
+function kernelsOf(backend: WasmBackendLike): Kernels {
+  let k = instances.get(backend);
+  if (!k) {
+    k = instantiateKernels(backend.wasm.asm.memory);
+    instances.set(backend, k);
+  }
+  return k;
+}
+
+/** The wasm backend's kernels, or null when the active backend is not wasm. */
+export function activeWasmKernels(): { kernels: Kernels; backend: WasmBackendLike } | null {
+  if (tf.getBackend() !== 'wasm') return null;
+  const backend = tf.backend() as unknown as WasmBackendLike;
+  return { kernels: kernelsOf(backend), backend };
+}
+
+export const ptrOf = (backend: WasmBackendLike, t: tf.TensorInfo): number =>
+  backend.dataIdMap.get(t.dataId)!.memoryOffset;
+
+export const LINEAR_KERNEL = 'DcLinear';
+export const LINEAR_GRAD_KERNEL = 'DcLinearGrad';
+
+export interface LinearAttrs {
+  mish: boolean;
+  /** 0: no offset input; 1: an offset broadcast over rows; otherwise one offset row per batch row */
+  offRows: number;
+}
+
+export interface LinearGradAttrs {
+  mish: boolean;
+  gradInput: boolean;
+  gradWeights: boolean;
+  hasBias: boolean;
+  /** as in LinearAttrs; the offset's gradient is dz (per-row offset) or colsum(dz) (broadcast) */
+  offRows: number;
+  /** input width K (x is not passed when gradWeights is false) */
+  inDim: number;
+}
+
+function linearKernel({
+  inputs,
+  backend,
+  attrs,
+}: {
+  inputs: tf.NamedTensorInfoMap;
+  backend: unknown;
+  attrs?: unknown;
+}) {
+  const be = backend as WasmBackendLike;
+  const k = kernelsOf(be);
+  const { x, w, b, off } = inputs as Record<string, tf.TensorInfo | undefined>;
+  const { mish, offRows, withD } = attrs as unknown as LinearAttrs & { withD: boolean };
+  const [B, K] = x!.shape as [number, number];
+  const N = w!.shape[1]!;
+  const y = be.makeOutput([B, N], 'float32');
+  const d = mish && withD ? be.makeOutput([B, N], 'float32') : null;
+  const p = (t: tf.TensorInfo | null | undefined) => (t ? ptrOf(be, t) : 0);
+  k.gemm(B, N, K, p(x), K, p(w), N, p(y), N, 0);
+  k.epilogue(B, N, p(y), p(b), p(off), off ? offRows : 0, p(y), p(d), mish ? 1 : 0);
+  return d ? [y, d] : y;
+}
+
+function linearGradKernel({
+  inputs,
+  backend,
+  attrs,
+}: {
+  inputs: tf.NamedTensorInfoMap;
+  backend: unknown;
+  attrs?: unknown;
+}) {
+  const be = backend as WasmBackendLike;
+  const k = kernelsOf(be);
+  const { dy, d, x, w } = inputs as Record<string, tf.TensorInfo | undefined>;
+  const a = attrs as unknown as LinearGradAttrs;
+  const [B, N] = dy!.shape as [number, number];
+  const K = a.inDim;
+  const outs: tf.TensorInfo[] = [];
+  // dz: the offset's gradient when the offset has one row per batch row; else scratch.
+  let dz = dy!;
+  let scratch = 0;
+  const perRowOffset = a.offRows > 1;
+  if (a.mish) {
+    if (perRowOffset) {
+      dz = be.makeOutput([B, N], 'float32');
+      k.mul(B * N, ptrOf(be, dy!), ptrOf(be, d!), ptrOf(be, dz));
+    } else {
+      scratch = be.wasm._malloc(4 * B * N);
+      k.mul(B * N, ptrOf(be, dy!), ptrOf(be, d!), scratch);
+    }
+  }
+  const pdz = scratch || ptrOf(be, dz);
+  if (a.gradInput) {
+    const dx = be.makeOutput([B, K], 'float32');
+    k.gemmNT(B, K, N, pdz, N, ptrOf(be, w!), N, ptrOf(be, dx), K);
+    outs.push(dx);
+  }
+  if (a.gradWeights) {
+    const dw = be.makeOutput([K, N], 'float32');
+    k.gemmTN(K, N, B, ptrOf(be, x!), K, pdz, N, ptrOf(be, dw), N, 0);
+    outs.push(dw);
+  }
+  let colsum: tf.TensorInfo | null = null;
+  const sums = () => {
+    if (!colsum) {
+      colsum = be.makeOutput([N], 'float32');
+      k.colsum(B, N, pdz, ptrOf(be, colsum));
+    }
+    return colsum;
+  };
+  if (a.gradWeights && a.hasBias) outs.push(sums());
+  if (a.offRows === 1) {
+    // A second output sharing the bias gradient's storage.
+    const s = sums();
+    if (outs.includes(s)) be.incRef(s.dataId);
+    outs.push(s);
+  } else if (perRowOffset) {
+    if (dz === dy) be.incRef(dy!.dataId); // an output aliasing an input holds its own reference
+    outs.push(dz);
+  }
+  if (scratch) be.wasm._free(scratch);
+  return outs;
+}
+
+/** Identity that shares storage (reference counted) instead of copying it. */
+function sharedIdentity({ inputs, backend }: { inputs: tf.NamedTensorInfoMap; backend: unknown }) {
+  const x = inputs.x as tf.TensorInfo;
+  (backend as WasmBackendLike).incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+}
+
+let registered = false;
+let identityBefore: tf.KernelConfig | undefined;
+
+/** Registers the kernels (idempotent). */
+export function enableWasmKernels(): void {
+  if (registered) return;
+  registered = true;
+  tf.registerKernel({
+    kernelName: LINEAR_KERNEL,
+    backendName: 'wasm',
+    kernelFunc: linearKernel as unknown as tf.KernelFunc,
+  });
+  tf.registerKernel({
+    kernelName: LINEAR_GRAD_KERNEL,
+    backendName: 'wasm',
+    kernelFunc: linearGradKernel as unknown as tf.KernelFunc,
+  });
+  identityBefore = tf.getKernel('Identity', 'wasm');
+  if (identityBefore) tf.unregisterKernel('Identity', 'wasm');
+  tf.registerKernel({
+    kernelName: 'Identity',
+    backendName: 'wasm',
+    kernelFunc: sharedIdentity as unknown as tf.KernelFunc,
+  });
+}
+
+/** Restores tfjs-wasm's own Identity (the Dc kernels stay registered; nothing calls them then). */
+export function disableWasmKernels(): void {
+  if (!registered) return;
+  registered = false;
+  tf.unregisterKernel('Identity', 'wasm');
+  if (identityBefore) tf.registerKernel(identityBefore);
+  tf.unregisterKernel(LINEAR_KERNEL, 'wasm');
+  tf.unregisterKernel(LINEAR_GRAD_KERNEL, 'wasm');
+}
