@@ -55,6 +55,8 @@ export interface MetricsLine {
   probeViolation: number;
   /** share of probe contracts with violation 0 in floating point */
   probeFeasible: number;
+  /** probe markets, the same contracts after exact repair */
+  probeRatioRepaired: number;
   /** share of the actor's prunable neurons masked (EDMSAC; 0 otherwise) */
   prunedShare: number;
   /** wall-clock figures: the only fields that differ between identical runs */

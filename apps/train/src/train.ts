@@ -19,13 +19,7 @@ import {
   saveArtefact,
   type WeightsManifest,
 } from '@diffcontract/diffusion-actor';
-import {
-  BatchEvaluator,
-  encodeState,
-  type Market,
-  sampleMarkets,
-  stateDim as stateDimOf,
-} from '@diffcontract/env';
+import { sampleMarkets } from '@diffcontract/env';
 import {
   type Actor,
   actors,
@@ -33,7 +27,6 @@ import {
   createSacAgent,
   environments,
   ReplayBuffer,
-  type SacAgent,
   type SacConfig,
   setBackend,
 } from '@diffcontract/sac';
@@ -41,9 +34,9 @@ import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import type { TrainConfig } from './config.js';
 import { UsageError } from './config-load.js';
 import { registerBuiltinEnvironments } from './environments.js';
-import { type EvalReport, exactMarketOf } from './evaluate.js';
+import type { EvalReport } from './evaluate.js';
 import { evaluateRun } from './evaluate-run.js';
-import { optimumFor } from './optimum-cache.js';
+import { Probe, type ProbeFigures } from './probe.js';
 import { createProgress, type Io } from './progress.js';
 import { type ActorPruner, createActorPruner } from './pruning-hook.js';
 import { type RunTiming, writeReport } from './report.js';
@@ -126,43 +119,6 @@ function asUsage<T>(what: string, build: () => T): T {
   }
 }
 
-/** Probe markets with their U*, and a reusable evaluator for the policy's raw contracts on them. */
-class Probe {
-  private readonly states32: Float32Array;
-  private readonly states64: Float64Array;
-  private readonly evaluator: BatchEvaluator;
-  constructor(
-    private readonly markets: Market<number>[],
-    private readonly uStar: number[],
-  ) {
-    const K = markets[0]!.theta.length;
-    const S = stateDimOf(K);
-    this.states32 = new Float32Array(markets.length * S);
-    this.states64 = new Float64Array(markets.length * S);
-    markets.forEach((m, i) => {
-      encodeState(m, this.states32, i * S);
-      encodeState(m, this.states64, i * S);
-    });
-    this.evaluator = new BatchEvaluator(K, { qMax: markets[0]!.qMax, capacity: markets.length });
-  }
-
-  /** Noise-free actions: probing never consumes a training stream. */
-  measure(agent: SacAgent): { ratio: number; violation: number; feasible: number } {
-    const actions = agent.act(this.states32, { deterministic: true });
-    const r = this.evaluator.evaluate(this.states64, actions, this.markets.length);
-    let ratio = 0;
-    let viol = 0;
-    let feasible = 0;
-    this.markets.forEach((m, i) => {
-      ratio += (r.utility[i]! * m.esCount) / this.uStar[i]!;
-      viol += r.violation[i]!;
-      if (r.violation[i] === 0) feasible++;
-    });
-    const n = this.markets.length;
-    return { ratio: ratio / n, violation: viol / n, feasible: feasible / n };
-  }
-}
-
 export async function train(opts: TrainOptions): Promise<TrainResult> {
   const { config: c, runDir, io } = opts;
   const now = opts.now ?? (() => performance.now());
@@ -197,11 +153,9 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     const totalUpdates = Math.max(0, c.budget.steps - c.budget.warmupSteps) * c.budget.updatesPerStep;
     const pruner: ActorPruner | null = createActorPruner(c, agent, totalUpdates);
 
-    const probeMarkets = sampleMarkets(PROBE_SEED, c.logging.probeSize);
-    const probeOptimum = await optimumFor(probeMarkets.map(exactMarketOf), join(runDir, RUN_FILES.optimum));
-    const probe = new Probe(
-      probeMarkets,
-      probeOptimum.map((o) => o.uStar),
+    const probe = await Probe.create(
+      sampleMarkets(PROBE_SEED, c.logging.probeSize),
+      join(runDir, RUN_FILES.optimum),
     );
 
     let step = 0;
@@ -295,10 +249,10 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
 
       // 4. log, checkpoint
       const logged = step % c.logging.logEvery === 0 || step === c.budget.steps;
-      let probeNow: ReturnType<Probe['measure']> | undefined;
+      let probeNow: ProbeFigures | undefined;
       if (logged) {
         const m = agent.metrics();
-        probeNow = probe.measure(agent);
+        probeNow = await probe.measure(agent);
         const t = now();
         const line: MetricsLine = {
           step,
@@ -312,6 +266,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
           probeRatio: probeNow.ratio,
           probeViolation: probeNow.violation,
           probeFeasible: probeNow.feasible,
+          probeRatioRepaired: probeNow.ratioRepaired,
           prunedShare: pruner?.prunedShare() ?? 0,
           updatesPerSec: intervalUpdates / Math.max(1e-9, (t - intervalStart) / 1000),
           elapsedSeconds: elapsedBefore + (t - sessionStart) / 1000,
