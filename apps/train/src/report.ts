@@ -22,11 +22,12 @@ const num = (v: number | null | undefined) => (typeof v === 'number' && Number.i
 
 export function ratioChart(metrics: MetricsLine[]): string {
   return lineChart({
-    title: 'Learning curve: mean U/U* on the probe markets (raw policy output)',
+    title: 'Learning curve: mean U/U* on the probe markets (noise-free policy)',
     xLabel: 'environment step',
     yLabel: 'U/U*',
     series: [
-      { name: 'U/U* (before repair)', points: metrics.map((m) => [m.step, num(m.probeRatio)] as const) },
+      { name: 'after repair', points: metrics.map((m) => [m.step, num(m.probeRatioRepaired)] as const) },
+      { name: 'raw policy output', points: metrics.map((m) => [m.step, num(m.probeRatio)] as const) },
     ],
     hLines: [{ y: 1, label: 'optimum' }],
   });
@@ -118,7 +119,7 @@ export function reportMarkdown(o: {
     '',
     '![per-market U/U*](eval-per-market.svg)',
     '',
-    '## Learning curves (probe markets, raw policy output)',
+    '## Learning curves (probe markets, noise-free policy)',
     '',
     `![U/U*](${RUN_FILES.curveRatio})`,
     '',
