@@ -7,7 +7,9 @@ import * as tf from '@tensorflow/tfjs';
 import { type DiffusionActorConfig, type DiffusionActorOptions, resolveDiffusionConfig } from './config.js';
 import { ddpmStep, type StepCoefficients } from './ddpm.js';
 import { knnEntropy } from './entropy.js';
+import { ActorInference } from './infer.js';
 import { packArtefact, tensorOf, type WeightsArtefact } from './nn/artefact.js';
+import { fastKernelsEnabled } from './nn/fast.js';
 import { linear } from './nn/layers.js';
 import {
   assignValues,
@@ -22,6 +24,7 @@ import {
 import { createNoise, type NoiseSource } from './nn/noise.js';
 import { readAndDispose } from './nn/read.js';
 import { type VpSchedule, vpSchedule } from './schedule.js';
+import { wasmSimdSupported } from './wasm/kernels.js';
 
 export const DIFFUSION_KIND = 'diffusion';
 
@@ -71,6 +74,9 @@ export class DiffusionActor {
   private readonly steps: StepConstants[];
   readonly variables: readonly tf.Variable[];
   private masks: tf.Tensor1D[] | null = null;
+  /** act()'s tfjs-free forward pass and the storage identities of the weights it was loaded from */
+  private inference: ActorInference | null = null;
+  private inferenceKey: readonly object[] = [];
 
   constructor(options: DiffusionActorOptions) {
     const c = resolveDiffusionConfig(options);
@@ -194,13 +200,36 @@ export class DiffusionActor {
     return knnEntropy(tf.reshape(actions, [g, m, this.actionDim]) as tf.Tensor3D);
   }
 
+  /**
+   * Inference on plain arrays. With the fast paths on (the default) this runs the chain in the
+   * WebAssembly kernels without tfjs (infer.ts): same noise, same actions to float32 rounding, no
+   * per-op overhead, so single states are cheap. Otherwise it runs the tfjs chain.
+   */
   act(states: Float32Array, noise: NoiseSource, deterministic = false): Float32Array {
     const count = states.length / this.stateDim;
     if (!Number.isInteger(count))
       throw new Error(`act: ${states.length} values is not a multiple of stateDim ${this.stateDim}`);
+    if (fastKernelsEnabled() && wasmSimdSupported())
+      return this.inferenceEngine().act(states, noise, deterministic);
     return readAndDispose(
       tf.tidy(() => this.chain(tf.tensor2d(states, [count, this.stateDim]), deterministic ? null : noise)),
     );
+  }
+
+  /**
+   * The tfjs-free forward pass of the current weights (and masks). Reloaded only when they changed:
+   * every update gives the variables fresh storage, so the storage identities tell.
+   */
+  inferenceEngine(): ActorInference {
+    const key = [...this.variables, ...(this.masks ?? [])].map((t) => t.dataId);
+    const same = key.length === this.inferenceKey.length && key.every((d, i) => d === this.inferenceKey[i]);
+    if (!this.inference || !same) {
+      const artefact = this.toArtefact();
+      if (this.inference) this.inference.load(artefact);
+      else this.inference = new ActorInference(artefact);
+      this.inferenceKey = key;
+    }
+    return this.inference;
   }
 
   clone(): DiffusionActor {

@@ -7,8 +7,10 @@
  * Elsewhere it is the same formula in tfjs ops.
  */
 import * as tf from '@tensorflow/tfjs';
+import { useWasmKernels } from './nn/fast.js';
 import { hostKind, registerHostKernel, runHostKernel } from './nn/host.js';
 import { withGrad } from './nn/layers.js';
+import { DDPM_STEP_KERNEL } from './wasm/tfjs-kernels.js';
 
 export interface StepCoefficients {
   sqrtRecipAlphaBar: number;
@@ -52,10 +54,12 @@ export function ddpmStep(
   c: StepCoefficients,
 ): tf.Tensor2D {
   if (hostKind() === null) return stepOps(x, eps, z, c);
+  // On wasm the same kernel runs as a SIMD loop in the module of wasm/ (else a JS loop).
+  const kernel = useWasmKernels() ? DDPM_STEP_KERNEL : STEP_KERNEL;
   const attrs = { sr: c.sqrtRecipAlphaBar, srm1: c.sqrtRecipM1AlphaBar, c1: c.c1, c2: c.c2 };
   const f = withGrad<(a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D>(
     (a: tf.Tensor2D, b: tf.Tensor2D, save: tf.GradSaveFunc) => {
-      const [next, gx, ge] = runHostKernel(STEP_KERNEL, z ? [a, b, z] : [a, b], attrs);
+      const [next, gx, ge] = runHostKernel(kernel, z ? [a, b, z] : [a, b], attrs);
       save([gx!, ge!]);
       return { value: next!, gradFunc: (dy, saved) => [tf.mul(dy, saved[0]!), tf.mul(dy, saved[1]!)] };
     },

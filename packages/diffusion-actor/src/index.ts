@@ -7,6 +7,7 @@ export {
 } from './config.js';
 export { ddpmStep } from './ddpm.js';
 export { knnEntropy, knnEntropyConstant, logUnitBallVolume } from './entropy.js';
+export { ActorInference } from './infer.js';
 export { Adam, type AdamOptions } from './nn/adam.js';
 export {
   combineArtefacts,

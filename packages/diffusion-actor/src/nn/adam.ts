@@ -6,6 +6,8 @@
  * dozen tfjs kernels per variable. On the CPU backends gradients and weights are read in place.
  */
 import type * as tf from '@tensorflow/tfjs';
+import { wasmAdamStep } from '../wasm/tfjs-kernels.js';
+import { useWasmKernels } from './fast.js';
 import { readView, replaceValues } from './host.js';
 
 export interface AdamOptions {
@@ -44,6 +46,10 @@ export class Adam {
     const stepSize = this.lr / (1 - this.beta1 ** t);
     const invBias2 = 1 / Math.sqrt(1 - this.beta2 ** t);
     const { beta1: b1, beta2: b2, eps } = this;
+    if (useWasmKernels()) {
+      wasmAdamStep(this.params, grads, this.m, this.v, { b1, b2, stepSize, invBias2, eps });
+      return;
+    }
     const c1 = 1 - b1;
     const c2 = 1 - b2;
     this.params.forEach((param, i) => {

@@ -3,6 +3,8 @@
  * nn.Linear (weights and bias ~ U(-1/sqrt(fanIn), 1/sqrt(fanIn))) from a seeded generator.
  */
 import * as tf from '@tensorflow/tfjs';
+import { wasmCopy, wasmPolyak } from '../wasm/tfjs-kernels.js';
+import { useWasmKernels } from './fast.js';
 import { readView, replaceValues } from './host.js';
 import { linear } from './layers.js';
 import { createNoise, type NoiseSource } from './noise.js';
@@ -124,6 +126,10 @@ export function softUpdateVariables(
 ): void {
   if (target.length !== source.length)
     throw new Error(`soft update: ${target.length} vs ${source.length} variables`);
+  if (useWasmKernels()) {
+    wasmPolyak(target, source, tau);
+    return;
+  }
   const keep = 1 - tau;
   target.forEach((v, i) => {
     replaceValues(v, (out) => {
@@ -138,6 +144,10 @@ export function softUpdateVariables(
 export function copyVariables(target: readonly tf.Variable[], source: readonly tf.Variable[]): void {
   if (target.length !== source.length)
     throw new Error(`copy: ${target.length} vs ${source.length} variables`);
+  if (useWasmKernels()) {
+    wasmCopy(target, source);
+    return;
+  }
   target.forEach((v, i) => {
     replaceValues(v, (out) => out.set(readView(source[i]!)));
   });

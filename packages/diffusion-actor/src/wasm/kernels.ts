@@ -138,6 +138,15 @@ export class Arena {
     this.top = 64;
   }
 
+  /** The current allocation mark (pass to resetTo to free what was allocated after it). */
+  mark(): number {
+    return this.top;
+  }
+
+  resetTo(mark: number): void {
+    this.top = mark;
+  }
+
   /** A view of `count` floats at `ptr` (valid until the next alloc, which may grow the memory). */
   view(ptr: number, count: number): Float32Array {
     return new Float32Array(this.memory.buffer, ptr, count);

@@ -46,6 +46,8 @@ export const ptrOf = (backend: WasmBackendLike, t: tf.TensorInfo): number =>
   backend.dataIdMap.get(t.dataId)!.memoryOffset;
 
 export const LINEAR_KERNEL = 'DcLinear';
+/** Below this reduction depth dx = dz W^T multiplies by an explicit transpose instead (faster). */
+const NT_MIN_DEPTH = 32;
 export const LINEAR_GRAD_KERNEL = 'DcLinearGrad';
 
 export interface LinearAttrs {
@@ -120,7 +122,24 @@ function linearGradKernel({
   const pdz = scratch || ptrOf(be, dz);
   if (a.gradInput) {
     const dx = be.makeOutput([B, K], 'float32');
-    k.gemmNT(B, K, N, pdz, N, ptrOf(be, w!), N, ptrOf(be, dx), K);
+    const pw = ptrOf(be, w!);
+    if (N >= NT_MIN_DEPTH) {
+      k.gemmNT(B, K, N, pdz, N, pw, N, ptrOf(be, dx), K);
+    } else {
+      // Short dot products waste the NT kernel's horizontal sums: multiply by an explicit W^T
+      // ([N, K], a copy of N * K values; for N = 1 it is W itself).
+      let wt = pw;
+      if (N > 1) {
+        wt = be.wasm._malloc(4 * N * K);
+        const heap = new Float32Array(be.wasm.asm.memory.buffer);
+        const src = pw >> 2;
+        const dst = wt >> 2;
+        for (let r = 0; r < K; r++)
+          for (let c = 0; c < N; c++) heap[dst + c * K + r] = heap[src + r * N + c]!;
+      }
+      k.gemm(B, K, N, pdz, N, wt, K, ptrOf(be, dx), K, 0);
+      if (wt !== pw) be.wasm._free(wt);
+    }
     outs.push(dx);
   }
   if (a.gradWeights) {
@@ -174,6 +193,11 @@ export function enableWasmKernels(): void {
     backendName: 'wasm',
     kernelFunc: linearGradKernel as unknown as tf.KernelFunc,
   });
+  tf.registerKernel({
+    kernelName: DDPM_STEP_KERNEL,
+    backendName: 'wasm',
+    kernelFunc: ddpmStepKernel as unknown as tf.KernelFunc,
+  });
   identityBefore = tf.getKernel('Identity', 'wasm');
   if (identityBefore) tf.unregisterKernel('Identity', 'wasm');
   tf.registerKernel({
@@ -191,4 +215,122 @@ export function disableWasmKernels(): void {
   if (identityBefore) tf.registerKernel(identityBefore);
   tf.unregisterKernel(LINEAR_KERNEL, 'wasm');
   tf.unregisterKernel(LINEAR_GRAD_KERNEL, 'wasm');
+  tf.unregisterKernel(DDPM_STEP_KERNEL, 'wasm');
+}
+
+export const DDPM_STEP_KERNEL = 'DcDdpmStep';
+
+function ddpmStepKernel({
+  inputs,
+  backend,
+  attrs,
+}: {
+  inputs: tf.NamedTensorInfoMap;
+  backend: unknown;
+  attrs?: unknown;
+}) {
+  const be = backend as WasmBackendLike;
+  const k = kernelsOf(be);
+  const { i0: x, i1: eps, i2: z } = inputs as Record<string, tf.TensorInfo | undefined>;
+  const { sr, srm1, c1, c2 } = attrs as { sr: number; srm1: number; c1: number; c2: number };
+  const outs = [0, 1, 2].map(() => be.makeOutput(x!.shape, 'float32'));
+  const [next, gx, ge] = outs.map((t) => ptrOf(be, t)) as [number, number, number];
+  k.ddpmStep(
+    x!.shape.reduce((a, b) => a * b, 1),
+    ptrOf(be, x!),
+    ptrOf(be, eps!),
+    z ? ptrOf(be, z) : 0,
+    next,
+    gx,
+    ge,
+    sr,
+    srm1,
+    c1,
+    c2,
+  );
+  return outs;
+}
+
+/** A fresh float32 tensor of `shape` whose storage is uninitialised (the caller fills all of it). */
+function freshTensor(be: WasmBackendLike, shape: number[]): tf.Tensor {
+  return (
+    tf.engine() as unknown as { makeTensorFromTensorInfo(info: tf.TensorInfo): tf.Tensor }
+  ).makeTensorFromTensorInfo(be.makeOutput(shape, 'float32'));
+}
+
+/**
+ * Adam on the wasm heap: for each parameter, new values go to fresh storage (never in place: the
+ * backend caches packed matMul weights by tensor id), the moments m and v (JS arrays, so checkpoints
+ * can read them) are copied through a scratch buffer.
+ */
+export function wasmAdamStep(
+  params: readonly tf.Variable[],
+  grads: readonly tf.Tensor[],
+  m: readonly Float32Array[],
+  v: readonly Float32Array[],
+  h: { b1: number; b2: number; stepSize: number; invBias2: number; eps: number },
+): void {
+  const { kernels: k, backend: be } = activeWasmKernels()!;
+  const largest = params.reduce((a, p) => Math.max(a, p.size), 0);
+  const scratch = be.wasm._malloc(8 * largest);
+  tf.tidy(() => {
+    params.forEach((param, i) => {
+      const n = param.size;
+      const fresh = freshTensor(be, param.shape);
+      const heap = new Float32Array(be.wasm.asm.memory.buffer);
+      const pm = scratch;
+      const pv = scratch + 4 * n;
+      heap.set(m[i]!, pm >> 2);
+      heap.set(v[i]!, pv >> 2);
+      k.adam(
+        n,
+        ptrOf(be, param),
+        ptrOf(be, grads[i]!),
+        pm,
+        pv,
+        ptrOf(be, fresh),
+        h.b1,
+        1 - h.b1,
+        h.b2,
+        1 - h.b2,
+        h.stepSize,
+        h.invBias2,
+        h.eps,
+      );
+      m[i]!.set(heap.subarray(pm >> 2, (pm >> 2) + n));
+      v[i]!.set(heap.subarray(pv >> 2, (pv >> 2) + n));
+      param.assign(fresh);
+    });
+  });
+  be.wasm._free(scratch);
+}
+
+/** target <- keep * target + tau * source, into fresh storage, on the wasm heap. */
+export function wasmPolyak(
+  target: readonly tf.Variable[],
+  source: readonly tf.Variable[],
+  tau: number,
+): void {
+  const { kernels: k, backend: be } = activeWasmKernels()!;
+  tf.tidy(() => {
+    target.forEach((t, i) => {
+      const fresh = freshTensor(be, t.shape);
+      k.polyak(t.size, ptrOf(be, t), ptrOf(be, source[i]!), ptrOf(be, fresh), 1 - tau, tau);
+      t.assign(fresh);
+    });
+  });
+}
+
+/** target <- source as fresh storage (a copy; never shared with the source). */
+export function wasmCopy(target: readonly tf.Variable[], source: readonly tf.Variable[]): void {
+  const { backend: be } = activeWasmKernels()!;
+  tf.tidy(() => {
+    target.forEach((t, i) => {
+      const fresh = freshTensor(be, t.shape);
+      const heap = new Float32Array(be.wasm.asm.memory.buffer);
+      const from = ptrOf(be, source[i]!) >> 2;
+      heap.copyWithin(ptrOf(be, fresh) >> 2, from, from + t.size);
+      t.assign(fresh);
+    });
+  });
 }

@@ -145,14 +145,22 @@ describe('elementwise kernels', () => {
     }
   });
 
-  test('epilogue without a derivative buffer writes Y only; in place on Z works', () => {
+  test('epilogue in place on Z (the layer kernel does this), rows not a multiple of 4 wide', () => {
     const arena = new Arena();
-    const z = Float32Array.from([-3, -0.5, 0, 0.5, 3, 19.9, 20.1]);
-    const pz = put(arena, z);
-    arena.kernels.epilogue(1, z.length, pz, 0, 0, 0, pz, 0, 1);
-    arena.view(pz, z.length).forEach((y, i) => {
-      expect(Math.abs(y - mishRef(z[i]!))).toBeLessThan(2e-6 * (1 + Math.abs(z[i]!)));
-    });
+    for (const withD of [false, true]) {
+      const M = 3;
+      const N = 7;
+      const z = randoms(M * N, 4);
+      const bias = randoms(N);
+      const pz = put(arena, z);
+      const pd = withD ? arena.alloc(M * N) : 0;
+      arena.kernels.epilogue(M, N, pz, put(arena, bias), 0, 0, pz, pd, 1);
+      arena.view(pz, M * N).forEach((y, i) => {
+        const v = z[i]! + bias[i % N]!;
+        expect(Math.abs(y - mishRef(v))).toBeLessThan(2e-6 * (1 + Math.abs(v)));
+        if (withD) expect(Math.abs(arena.view(pd, M * N)[i]! - mishGradRef(v))).toBeLessThan(2e-6);
+      });
+    }
   });
 
   test('mish values across the float32 range stay finite and monotone above the minimum', () => {

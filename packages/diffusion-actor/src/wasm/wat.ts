@@ -29,7 +29,7 @@ const get = (n: string) => `(local.get $${n})`;
  * Row r of A starts at pa + r * ars and advances by aks bytes per k, which covers both A (ars = lda,
  * aks = 4 bytes) and A^T (ars = 4 bytes, aks = lda). V = 0 means one scalar column.
  */
-function microKernel(name: string, R: number, V: number): string {
+function microKernel(name: string, R: number, V: number, trans = false): string {
   const L: string[] = [];
   const cols = Math.max(V, 1);
   L.push(
@@ -39,9 +39,12 @@ function microKernel(name: string, R: number, V: number): string {
   for (let r = 0; r < R; r++) for (let v = 0; v < cols; v++) L.push(`(local $c${r}_${v} ${ty})`);
   for (let v = 0; v < cols; v++) L.push(`(local $b${v} ${ty})`);
   L.push(`(local $a ${ty})`);
-  for (let r = 0; r < R; r++) L.push(`(local $p${r} i32)`);
-  for (let r = 0; r < R; r++)
+  // A^T: the R values of one k are adjacent, so one pointer with constant offsets reaches them all.
+  const P = trans ? 1 : R;
+  for (let r = 0; r < P; r++) L.push(`(local $p${r} i32)`);
+  for (let r = 0; r < P; r++)
     L.push(`(local.set $p${r} (i32.add ${get('pa')} (i32.mul ${get('ars')} (i32.const ${r}))))`);
+  const aAt = (r: number) => (trans ? `offset=${4 * r} ${get('p0')}` : get(`p${r}`));
   const crow = (r: number) => `(i32.add ${get('pc')} (i32.mul ${get('sc')} (i32.const ${r})))`;
   if (V === 0) {
     L.push(`(if ${get('acc')} (then`);
@@ -58,17 +61,18 @@ function microKernel(name: string, R: number, V: number): string {
   else for (let v = 0; v < V; v++) L.push(`(local.set $b${v} (v128.load offset=${16 * v} ${get('pb')}))`);
   for (let r = 0; r < R; r++) {
     if (V === 0) {
-      L.push(`(local.set $a (f32.load ${get(`p${r}`)}))`);
+      L.push(`(local.set $a (f32.load ${aAt(r)}))`);
       L.push(`(local.set $c${r}_0 (f32.add ${get(`c${r}_0`)} (f32.mul ${get('a')} ${get('b0')})))`);
     } else {
-      L.push(`(local.set $a (v128.load32_splat ${get(`p${r}`)}))`);
+      L.push(`(local.set $a (v128.load32_splat ${aAt(r)}))`);
       for (let v = 0; v < V; v++)
         L.push(
           `(local.set $c${r}_${v} (f32x4.add ${get(`c${r}_${v}`)} (f32x4.mul ${get('a')} ${get(`b${v}`)})))`,
         );
     }
-    L.push(`(local.set $p${r} (i32.add ${get(`p${r}`)} ${get('aks')}))`);
+    if (!trans) L.push(`(local.set $p${r} (i32.add ${get(`p${r}`)} ${get('aks')}))`);
   }
+  if (trans) L.push(`(local.set $p0 (i32.add ${get('p0')} ${get('aks')}))`);
   L.push(`(local.set $pb (i32.add ${get('pb')} ${get('sb')}))`);
   L.push(`(br_if $k (local.tee $K (i32.sub ${get('K')} (i32.const 1))))))`);
   for (let r = 0; r < R; r++) {
@@ -85,8 +89,9 @@ function microKernel(name: string, R: number, V: number): string {
  * `trans` selects A^T (gemmTN).
  */
 function gemmDriver(exportName: string, trans: boolean): string {
+  const sfx = trans ? 't' : '';
   const call = (k: string, rowExpr: string) =>
-    `(call $${k} (i32.add ${get('A')} ${rowExpr}) ${get('ars')} ${get('aks')} (i32.add ${get('B')} (i32.shl ${get('j')} (i32.const 2))) ${get('sb')} (i32.add ${get('C')} (i32.add (i32.mul ${get('i')} ${get('sc')}) (i32.shl ${get('j')} (i32.const 2)))) ${get('sc')} ${get('K')} ${get('acc')})`;
+    `(call $${k}${sfx} (i32.add ${get('A')} ${rowExpr}) ${get('ars')} ${get('aks')} (i32.add ${get('B')} (i32.shl ${get('j')} (i32.const 2))) ${get('sb')} (i32.add ${get('C')} (i32.add (i32.mul ${get('i')} ${get('sc')}) (i32.shl ${get('j')} (i32.const 2)))) ${get('sc')} ${get('K')} ${get('acc')})`;
   // byte offset of row i of A (or column i of A^T)
   const rowA = trans ? `(i32.shl ${get('i')} (i32.const 2))` : `(i32.mul ${get('i')} ${get('ars')})`;
   const tiles = (R: number, list: [string, number][]) =>
@@ -211,81 +216,87 @@ ${tile(1, 1)}
 }
 
 /**
- * exp on f32x4: Cody-Waite reduction x = k ln2 + r, a degree-7 Taylor polynomial on |r| <= ln2/2
- * and 2^k built in the exponent bits (the same scheme as fastmath.ts's fastExp, in float32).
+ * exp on f32x4 as an inline expression (uses locals $k, $r, $p): Cody-Waite reduction x = k ln2 + r,
+ * a degree-7 Taylor polynomial on |r| <= ln2/2 and 2^k built in the exponent bits (the scheme of
+ * fastmath.ts's fastExp, in float32). The argument is clamped to [-87, 88].
  */
-const EXP = `(func $exp4 (param $x v128) (result v128) (local $k v128) (local $r v128) (local $p v128)
-  (local.set $x (f32x4.min (f32x4.max ${get('x')} ${splat(-87)}) ${splat(88)}))
-  (local.set $k (f32x4.nearest (f32x4.mul ${get('x')} ${splat(LOG2E)})))
-  (local.set $r (f32x4.sub (f32x4.sub ${get('x')} (f32x4.mul ${get('k')} ${splat(LN2_HI)})) (f32x4.mul ${get('k')} ${splat(LN2_LO)})))
-  (local.set $p (f32x4.add ${splat(1 / 720)} (f32x4.mul ${get('r')} ${splat(1 / 5040)})))
-  ${[1 / 120, 1 / 24, 1 / 6, 0.5, 1, 1].map((c) => `(local.set $p (f32x4.add ${splat(c)} (f32x4.mul ${get('r')} ${get('p')})))`).join('\n  ')}
-  (f32x4.mul ${get('p')} (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s ${get('k')}) (i32x4.splat (i32.const 127))) (i32.const 23))))`;
+function expInline(x: string): string {
+  return `(block (result v128)
+    (local.set $r (f32x4.min (f32x4.max ${x} ${splat(-87)}) ${splat(88)}))
+    (local.set $k (f32x4.nearest (f32x4.mul ${get('r')} ${splat(LOG2E)})))
+    (local.set $r (f32x4.sub (f32x4.sub ${get('r')} (f32x4.mul ${get('k')} ${splat(LN2_HI)})) (f32x4.mul ${get('k')} ${splat(LN2_LO)})))
+    (local.set $p (f32x4.add ${splat(1 / 720)} (f32x4.mul ${get('r')} ${splat(1 / 5040)})))
+    ${[1 / 120, 1 / 24, 1 / 6, 0.5, 1, 1].map((c) => `(local.set $p (f32x4.add ${splat(c)} (f32x4.mul ${get('r')} ${get('p')})))`).join('\n    ')}
+    (f32x4.mul ${get('p')} (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s ${get('k')}) (i32x4.splat (i32.const 127))) (i32.const 23))))`;
+}
 
 /**
- * Mish and its derivative on four lanes. With e = exp(z), n = e (e + 2): tanh(softplus(z)) = n / (n + 2),
- * sigmoid(z) = e / (1 + e), mish'(z) = t + z sigmoid(z) (1 - t^2). Above 20, tanh(softplus(z)) is 1
- * in float32, so mish(z) = z and mish'(z) = 1 (which also avoids the overflow of n).
+ * Mish and its derivative on four lanes, inlined into the epilogue loops (V8 does not inline wasm
+ * calls). With e = exp(z), n = e (e + 2): t = tanh(softplus(z)) = n / (n + 2), sigmoid(z) = e / (1 + e),
+ * mish'(z) = t + z sigmoid(z) (1 - t^2); both quotients share one division by (n + 2)(1 + e). Above 20,
+ * t is 1 in float32, so mish(z) = z and mish'(z) = 1 (which also hides the overflow of n and q).
+ * Leaves y in $z and, with `withD`, the derivative in $d.
  */
-const MISH = `(func $mishT (param $z v128) (result v128) (local $n v128)
-  (local.set $n (call $exp4 ${get('z')}))
-  (local.set $n (f32x4.mul ${get('n')} (f32x4.add ${get('n')} ${splat(2)})))
-  (f32x4.div ${get('n')} (f32x4.add ${get('n')} ${splat(2)})))
-(func $mishY (param $z v128) (result v128)
-  (v128.bitselect ${get('z')} (f32x4.mul ${get('z')} (call $mishT ${get('z')})) (f32x4.gt ${get('z')} ${splat(20)})))
-(func $mishYD (param $z v128) (result v128 v128) (local $e v128) (local $n v128) (local $t v128) (local $big v128)
-  (local.set $e (call $exp4 ${get('z')}))
-  (local.set $n (f32x4.mul ${get('e')} (f32x4.add ${get('e')} ${splat(2)})))
-  (local.set $t (f32x4.div ${get('n')} (f32x4.add ${get('n')} ${splat(2)})))
-  (local.set $big (f32x4.gt ${get('z')} ${splat(20)}))
-  (v128.bitselect ${get('z')} (f32x4.mul ${get('z')} ${get('t')}) ${get('big')})
-  (v128.bitselect ${splat(1)}
-    (f32x4.add ${get('t')} (f32x4.mul (f32x4.mul ${get('z')} (f32x4.div ${get('e')} (f32x4.add ${get('e')} ${splat(1)})))
-      (f32x4.sub ${splat(1)} (f32x4.mul ${get('t')} ${get('t')}))))
-    ${get('big')}))`;
+function mishInline(withD: boolean): string {
+  const x = '$z';
+  return `(local.set $e ${expInline(`(local.get ${x})`)})
+    (local.set $n (f32x4.mul ${get('e')} (f32x4.add ${get('e')} ${splat(2)})))
+    (local.set $big (f32x4.gt (local.get ${x}) ${splat(20)}))
+    ${
+      withD
+        ? `(local.set $q (f32x4.div ${splat(1)} (f32x4.mul (f32x4.add ${get('n')} ${splat(2)}) (f32x4.add ${get('e')} ${splat(1)}))))
+    (local.set $t (f32x4.mul (f32x4.mul ${get('n')} (f32x4.add ${get('e')} ${splat(1)})) ${get('q')}))
+    (local.set $d (v128.bitselect ${splat(1)}
+      (f32x4.add ${get('t')} (f32x4.mul (f32x4.mul (local.get ${x}) (f32x4.mul (f32x4.mul ${get('e')} (f32x4.add ${get('n')} ${splat(2)})) ${get('q')}))
+        (f32x4.sub ${splat(1)} (f32x4.mul ${get('t')} ${get('t')}))))
+      ${get('big')}))`
+        : `(local.set $t (f32x4.div ${get('n')} (f32x4.add ${get('n')} ${splat(2)})))`
+    }
+    (local.set ${x} (v128.bitselect (local.get ${x}) (f32x4.mul (local.get ${x}) ${get('t')}) ${get('big')}))`;
+}
 
-/** Loads four lanes at p, or (tail) one lane with zeros above it. */
-const lanes = (tail: string, p: string) =>
-  `(if (result v128) ${tail} (then (f32x4.replace_lane 0 (v128.const i32x4 0 0 0 0) (f32.load ${p}))) (else (v128.load ${p})))`;
+/** Loads four lanes at p, or one lane (zeros above it). */
+const load = (one: boolean, p: string) =>
+  one ? `(f32x4.replace_lane 0 (v128.const i32x4 0 0 0 0) (f32.load ${p}))` : `(v128.load ${p})`;
+const store = (one: boolean, p: string, v: string) =>
+  one ? `(f32.store ${p} (f32x4.extract_lane 0 ${v}))` : `(v128.store ${p} ${v})`;
 
 /**
  * Y = act(Z + bias + off) row by row; bias [N] and off ([offRows, N]; offRows 1 broadcasts) are
- * optional (pointer 0). With mish, D receives the derivative when D is not 0. Columns past the last
- * multiple of 4 go one lane at a time.
+ * optional (pointer 0). With mish, D receives the derivative when D is not 0. Y may be Z. Columns
+ * past the last multiple of 4 go one lane at a time.
  */
-const EPILOGUE = `(func (export "epilogue") (param $M i32) (param $N i32) (param $Z i32) (param $bias i32) (param $off i32) (param $offRows i32) (param $Y i32) (param $D i32) (param $mish i32)
-  (local $i i32) (local $j i32) (local $z v128) (local $d v128) (local $row i32) (local $orow i32) (local $tail i32) (local $one i32) (local $jb i32)
-  (local.set $tail (i32.and ${get('N')} (i32.const -4)))
+function epilogue(): string {
+  const at = (base: string, row: string) => `(i32.add ${get(base)} (i32.add ${row} ${get('jb')}))`;
+  const columns = (one: boolean) => {
+    const step = one ? 1 : 4;
+    return `(block $x${step} (loop $l${step}
+      (br_if $x${step} (i32.gt_u (i32.add ${get('j')} (i32.const ${step})) ${get('N')}))
+      (local.set $jb (i32.shl ${get('j')} (i32.const 2)))
+      (local.set $z ${load(one, at('Z', get('row')))})
+      (if ${get('bias')} (then (local.set $z (f32x4.add ${get('z')} ${load(one, `(i32.add ${get('bias')} ${get('jb')})`)}))))
+      (if ${get('off')} (then (local.set $z (f32x4.add ${get('z')} ${load(one, at('off', get('orow')))}))))
+      (if (i32.eq ${get('mode')} (i32.const 2))
+        (then ${mishInline(true)} ${store(one, at('D', get('row')), get('d'))})
+        (else (if (i32.eq ${get('mode')} (i32.const 1)) (then ${mishInline(false)}))))
+      ${store(one, at('Y', get('row')), get('z'))}
+      (local.set $j (i32.add ${get('j')} (i32.const ${step})))
+      (br $l${step})))`;
+  };
+  return `(func (export "epilogue") (param $M i32) (param $N i32) (param $Z i32) (param $bias i32) (param $off i32) (param $offRows i32) (param $Y i32) (param $D i32) (param $mish i32)
+  (local $i i32) (local $j i32) (local $jb i32) (local $row i32) (local $orow i32) (local $mode i32)
+  (local $z v128) (local $d v128) (local $e v128) (local $n v128) (local $q v128) (local $t v128) (local $big v128) (local $k v128) (local $r v128) (local $p v128)
+  (local.set $mode (select (select (i32.const 2) (i32.const 1) ${get('D')}) (i32.const 0) ${get('mish')}))
   (block $xi (loop $li
     (br_if $xi (i32.ge_u ${get('i')} ${get('M')}))
     (local.set $row (i32.shl (i32.mul ${get('i')} ${get('N')}) (i32.const 2)))
     (local.set $orow (i32.shl (i32.mul (i32.rem_u ${get('i')} (select ${get('offRows')} (i32.const 1) ${get('offRows')})) ${get('N')}) (i32.const 2)))
     (local.set $j (i32.const 0))
-    (block $xj (loop $lj
-      (br_if $xj (i32.ge_u ${get('j')} ${get('N')}))
-      (local.set $one (i32.ge_u ${get('j')} ${get('tail')}))
-      (local.set $jb (i32.shl ${get('j')} (i32.const 2)))
-      (local.set $z ${lanes(get('one'), `(i32.add ${get('Z')} (i32.add ${get('row')} ${get('jb')}))`)})
-      (if ${get('bias')} (then (local.set $z (f32x4.add ${get('z')} ${lanes(get('one'), `(i32.add ${get('bias')} ${get('jb')})`)}))))
-      (if ${get('off')} (then (local.set $z (f32x4.add ${get('z')} ${lanes(get('one'), `(i32.add ${get('off')} (i32.add ${get('orow')} ${get('jb')}))`)}))))
-      (if ${get('mish')} (then
-        (if ${get('D')}
-          (then
-            (call $mishYD ${get('z')})
-            (local.set $d)
-            (local.set $z)
-            (if ${get('one')}
-              (then (f32.store (i32.add ${get('D')} (i32.add ${get('row')} ${get('jb')})) (f32x4.extract_lane 0 ${get('d')})))
-              (else (v128.store (i32.add ${get('D')} (i32.add ${get('row')} ${get('jb')})) ${get('d')}))))
-          (else (local.set $z (call $mishY ${get('z')}))))))
-      (if ${get('one')}
-        (then (f32.store (i32.add ${get('Y')} (i32.add ${get('row')} ${get('jb')})) (f32x4.extract_lane 0 ${get('z')}))
-          (local.set $j (i32.add ${get('j')} (i32.const 1))))
-        (else (v128.store (i32.add ${get('Y')} (i32.add ${get('row')} ${get('jb')})) ${get('z')})
-          (local.set $j (i32.add ${get('j')} (i32.const 4)))))
-      (br $lj)))
+    ${columns(false)}
+    ${columns(true)}
     (local.set $i (i32.add ${get('i')} (i32.const 1)))
     (br $li))))`;
+}
 
 /** A loop over n elements, four lanes at a time, then a one-lane tail; `body(p, w)` gets the byte offset. */
 function elementwise(
@@ -427,19 +438,22 @@ const COLSUM = `(func (export "colsum") (param $M i32) (param $N i32) (param $A 
  */
 export function kernelsWat(): string {
   const kernels = [
-    microKernel('mk4x8', 4, 2),
-    microKernel('mk4x4', 4, 1),
-    microKernel('mk4x1', 4, 0),
-    microKernel('mk1x32', 1, 8),
-    microKernel('mk1x8', 1, 2),
-    microKernel('mk1x4', 1, 1),
-    microKernel('mk1x1', 1, 0),
+    ...[false, true].flatMap((t) => {
+      const sfx = t ? 't' : '';
+      return [
+        microKernel(`mk4x8${sfx}`, 4, 2, t),
+        microKernel(`mk4x4${sfx}`, 4, 1, t),
+        microKernel(`mk4x1${sfx}`, 4, 0, t),
+        microKernel(`mk1x32${sfx}`, 1, 8, t),
+        microKernel(`mk1x8${sfx}`, 1, 2, t),
+        microKernel(`mk1x4${sfx}`, 1, 1, t),
+        microKernel(`mk1x1${sfx}`, 1, 0, t),
+      ];
+    }),
     gemmDriver('gemm', false),
     gemmDriver('gemmTN', true),
     gemmNT(),
-    EXP,
-    MISH,
-    EPILOGUE,
+    epilogue(),
     MUL,
     POLYAK,
     ADAM,

@@ -1,0 +1,162 @@
+// Where the time of one update goes (`pnpm bench --profile`): the reference workload of ours.ts, with
+// every tfjs kernel of the active backend wrapped in a timer, and the host-side optimizer and Polyak
+// averaging timed on their own. Per-op overhead is what remains: tfjs bookkeeping (tape, tidy, tensor
+// tracking, customGrad) and JS glue between kernels. Prints one JSON line.
+import { Adam, createNoise, fastKernelsEnabled, softUpdateVariables } from '@diffcontract/diffusion-actor';
+import { actionDim, stateDim } from '@diffcontract/env';
+import { allocateBatch, createSacAgent, diffusionActorFactory, setBackend } from '@diffcontract/sac';
+import * as tf from '@tensorflow/tfjs';
+import { Command } from 'commander';
+
+/** Category of a kernel name, for the summary. */
+export function categoryOf(kernel: string): string {
+  if (/MatMul/.test(kernel)) return 'matMul';
+  if (kernel === 'DcLinear' || kernel === 'DcLinearGrad') return 'dense layers (GEMM + bias + Mish)';
+  if (/Mish/.test(kernel)) return 'activations (Mish)';
+  if (/Ddpm|ClipByValue/.test(kernel)) return 'denoising chain (step, clip)';
+  if (/^(Identity|Transpose|Concat|Reshape|Cast|Pack|Unpack|SplitV|Slice|Tile|Fill)$/.test(kernel))
+    return 'data movement (copies, transposes, concat)';
+  return 'other elementwise and reductions';
+}
+
+function cpuMs(): number {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1000;
+}
+
+async function main(): Promise<void> {
+  const o = new Command('profile')
+    .option('--hidden <n>', '', '256')
+    .option('--steps <n>', '', '5')
+    .option('--batch <n>', '', '256')
+    .option('--updates <n>', '', '20')
+    .option('--backend <name>', '', 'wasm')
+    .parse(process.argv.slice(2), { from: 'user' })
+    .opts();
+  const S = stateDim(3);
+  const A = actionDim(3);
+  const H = +o.hidden;
+  const B = +o.batch;
+  const U = +o.updates;
+  const info = await setBackend(o.backend);
+  const rng = createNoise(0);
+  const batch = allocateBatch(B, S, A);
+  for (let i = 0; i < B * S; i++) batch.states[i] = rng.nextFloat();
+  for (let i = 0; i < B * A; i++) batch.actions[i] = 2 * rng.nextFloat() - 1;
+  rng.fill(batch.rewards);
+  const actor = diffusionActorFactory.create(
+    { stateDim: S, actionDim: A, seed: 0 },
+    { hidden: [H, H], steps: +o.steps },
+  );
+  const agent = createSacAgent(
+    { batchSize: B, criticHidden: [H, H], initialAlpha: 0, autoTemperature: false },
+    actor,
+  );
+  for (let i = 0; i < 10; i++) agent.update(batch);
+
+  // 1. plain updates
+  let t0 = performance.now();
+  const c0 = cpuMs();
+  for (let i = 0; i < U; i++) agent.update(batch);
+  agent.metrics();
+  const wallMs = (performance.now() - t0) / U;
+  const cpuPerUpdate = (cpuMs() - c0) / U;
+
+  // 2. the same updates with every kernel timed
+  const perKernel = new Map<string, { ms: number; calls: number }>();
+  const restore: (() => void)[] = [];
+  for (const config of tf.getKernelsForBackend(tf.getBackend())) {
+    const original = config.kernelFunc;
+    const name = config.kernelName;
+    const entry = { ms: 0, calls: 0 };
+    perKernel.set(name, entry);
+    (config as { kernelFunc: tf.KernelFunc }).kernelFunc = ((args: Parameters<tf.KernelFunc>[0]) => {
+      const t = performance.now();
+      const out = original(args);
+      entry.ms += performance.now() - t;
+      entry.calls += 1;
+      return out;
+    }) as tf.KernelFunc;
+    restore.push(() => {
+      (config as { kernelFunc: tf.KernelFunc }).kernelFunc = original;
+    });
+  }
+  t0 = performance.now();
+  for (let i = 0; i < U; i++) agent.update(batch);
+  agent.metrics();
+  const profiledMs = (performance.now() - t0) / U;
+  for (const r of restore) r();
+
+  // 3. host-side optimizer steps and Polyak averaging of the same variable sets, on their own
+  const actorVars = actor.variables as tf.Variable[];
+  const target = actor.clone();
+  const grads = actorVars.map((v) => tf.keep(tf.randomNormal(v.shape)));
+  // Critic parameter shapes: two MLPs [S + A, H, H, 1].
+  const criticShapes: [number, number][] = [
+    [S + A, H],
+    [H, H],
+    [H, 1],
+  ];
+  const cVars = [0, 1].flatMap(() =>
+    criticShapes.flatMap(([i, j]) => [
+      tf.variable(tf.randomNormal([i, j])),
+      tf.variable(tf.randomNormal([j])),
+    ]),
+  );
+  const cTargets = cVars.map((v) => tf.variable(v.clone()));
+  const cGrads = cVars.map((v) => tf.keep(tf.randomNormal(v.shape)));
+  const optA = new Adam(actorVars, { lr: 1e-4 });
+  const optC = new Adam(cVars, { lr: 1e-3 });
+  const time = (f: () => void) => {
+    f();
+    const t = performance.now();
+    for (let i = 0; i < U; i++) f();
+    return (performance.now() - t) / U;
+  };
+  const adamMs = time(() => {
+    optA.apply(grads);
+    optC.apply(cGrads);
+  });
+  const polyakMs = time(() => {
+    target.softUpdate(actor, 0.005);
+    softUpdateVariables(cTargets, cVars, 0.005);
+  });
+  target.dispose();
+
+  const kernels = [...perKernel.entries()]
+    .filter(([, e]) => e.calls > 0)
+    .map(([name, e]) => ({ name, msPerUpdate: e.ms / U, callsPerUpdate: e.calls / U }))
+    .sort((a, b) => b.msPerUpdate - a.msPerUpdate);
+  const categories: Record<string, number> = {};
+  for (const k of kernels)
+    categories[categoryOf(k.name)] = (categories[categoryOf(k.name)] ?? 0) + k.msPerUpdate;
+  const kernelMs = kernels.reduce((s, k) => s + k.msPerUpdate, 0);
+  categories['optimizer (Adam, host side)'] = adamMs;
+  categories['Polyak averaging (host side)'] = polyakMs;
+  categories['per-op overhead (tfjs bookkeeping, JS glue)'] = Math.max(
+    0,
+    profiledMs - kernelMs - adamMs - polyakMs,
+  );
+  process.stdout.write(
+    `${JSON.stringify({
+      backend: info.name,
+      fastKernels: fastKernelsEnabled(),
+      hidden: H,
+      batch: B,
+      steps: +o.steps,
+      updates: U,
+      wallMsPerUpdate: wallMs,
+      cpuMsPerUpdate: cpuPerUpdate,
+      profiledMsPerUpdate: profiledMs,
+      kernelCallsPerUpdate: kernels.reduce((s, k) => s + k.callsPerUpdate, 0),
+      categories,
+      kernels,
+    })}\n`,
+  );
+  agent.dispose();
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`profile: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(4);
+});
