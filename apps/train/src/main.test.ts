@@ -196,6 +196,10 @@ describe('a tiny run', () => {
       before.perMarket.map((m: { repaired: unknown }) => m.repaired),
     );
     expect(after.summary.certifiedShare).toBeNull();
+    const elsewhere = await run(['eval', 'full', '--no-certify', '--out', 'full-eval']);
+    expect(elsewhere.code).toBe(0);
+    expect(evalFile(join(root, 'full-eval')).perMarket).toEqual(after.perMarket);
+    expect(readdirSync(join(root, 'full-eval', RUN_FILES.contracts))).toHaveLength(3);
     const onFiles = await run([
       'eval',
       'full',

@@ -195,6 +195,8 @@ function buildProgram(io: Io, options: MainOptions, done: (code: number) => void
       'Train a diffusion (DMSAC/EDMSAC) or Gaussian (SAC) policy that designs two-period contracts',
     )
     .exitOverride()
+    // `eval --out` and `eval --backend` belong to eval, not to the training flags of the same name.
+    .enablePositionalOptions()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError(false)
     .option(
