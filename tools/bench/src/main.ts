@@ -1,10 +1,15 @@
 #!/usr/bin/env node
 // `pnpm bench`: our DMSAC workload against the PyTorch reference, alternating in separate processes
 // so neither warms caches for the other, and ratios come from one run on one machine.
+//   pnpm -s bench [--json] [--reps 5] [--seconds 4]     the three figures, medians and ratios
+//   pnpm -s bench --profile                             where one update's time goes (ours)
+//   pnpm -s bench --scaling                             update time vs hidden width and batch
+//   ... --write-docs [docs/perf.md]                     refresh that file's generated sections
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import { writeSections } from './docs.js';
 import { median, relativeSpread } from './stats.js';
 
 export const FIGURES = ['updatesPerSec', 'generatePerSec', 'generateBatchPerSec'] as const;
@@ -20,6 +25,8 @@ interface Workload {
 
 const referenceScript = fileURLToPath(new URL('../reference/dmsac_reference.py', import.meta.url));
 const oursScript = fileURLToPath(new URL('./ours.js', import.meta.url));
+const profileScript = fileURLToPath(new URL('./profile.js', import.meta.url));
+const defaultDocs = fileURLToPath(new URL('../../../docs/perf.md', import.meta.url));
 
 function workloadArgs(w: Workload): string[] {
   return [
@@ -40,8 +47,12 @@ function lastJsonLine(stdout: string): Record<string, unknown> {
   return JSON.parse(line) as Record<string, unknown>;
 }
 
-function runChild(cmd: string, args: string[]): Record<string, unknown> {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
+function runChild(cmd: string, args: string[], env?: Record<string, string>): Record<string, unknown> {
+  const r = spawnSync(cmd, args, {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+    env: env ? { ...process.env, ...env } : process.env,
+  });
   if (r.status !== 0)
     throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr.trim().slice(-400)}`);
   return lastJsonLine(r.stdout);
@@ -64,12 +75,19 @@ function pick(result: Record<string, unknown>): Figures {
   return out;
 }
 
+const loadAverage = () => os.loadavg().map((x) => +x.toFixed(2));
+
+function machineInfo(): Record<string, unknown> {
+  return { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version };
+}
+
 export interface BenchResult {
   machine: Record<string, unknown>;
   ours: Figures;
   reference: Figures | null;
   ratio: Figures | null;
-  spread: { ours: Figures; reference: Figures | null };
+  /** relative noise: half the interquartile range over the median (ratio: of the per-rep ratios) */
+  spread: { ours: Figures; reference: Figures | null; ratio: Figures | null };
 }
 
 export function runBench(
@@ -81,6 +99,8 @@ export function runBench(
   const ours: Figures[] = [];
   const reference: Figures[] = [];
   let backend = 'unknown';
+  const loadBefore = loadAverage();
+  const started = new Date();
   for (let rep = 1; rep <= reps; rep++) {
     const o = runChild(process.execPath, [oursScript, ...workloadArgs(w)]);
     backend = String(o.backend ?? backend);
@@ -101,15 +121,19 @@ export function runBench(
   const ratio = refMed
     ? (Object.fromEntries(FIGURES.map((f) => [f, oursMed[f] / refMed[f]])) as Figures)
     : null;
+  // Reps alternate, so each rep's ratio compares runs under the same load.
+  const perRepRatios = python
+    ? ours.map((o, i) => Object.fromEntries(FIGURES.map((f) => [f, o[f] / reference[i]![f]])) as Figures)
+    : null;
   return {
     machine: {
-      cpu: os.cpus()[0]?.model ?? 'unknown',
-      cores: os.cpus().length,
-      node: process.version,
+      ...machineInfo(),
       backend,
       python,
       ...w,
       reps,
+      date: started.toISOString(),
+      loadAverage: { before: loadBefore, after: loadAverage() },
     },
     ours: oursMed,
     reference: refMed,
@@ -117,6 +141,7 @@ export function runBench(
     spread: {
       ours: summarise(ours, relativeSpread),
       reference: python ? summarise(reference, relativeSpread) : null,
+      ratio: perRepRatios ? summarise(perRepRatios, relativeSpread) : null,
     },
   };
 }
@@ -124,40 +149,193 @@ export function runBench(
 function fmt(x: number): string {
   return x >= 100 ? x.toFixed(0) : x.toFixed(2);
 }
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 export function formatTable(r: BenchResult): string {
+  const m = r.machine as Record<string, unknown> & { loadAverage?: { before: number[]; after: number[] } };
   const lines = [
-    `machine: ${r.machine.cpu} (${r.machine.cores} cores), node ${r.machine.node}, backend ${r.machine.backend}`,
-    `workload: hidden ${r.machine.hidden}, T ${r.machine.steps}, batch ${r.machine.batch}, ${r.machine.seconds}s per figure, ${r.machine.reps} reps (medians)`,
+    `date: ${m.date ?? '-'}; command: \`pnpm -s bench --reps ${m.reps} --seconds ${m.seconds}\``,
+    `machine: ${m.cpu} (${m.cores} cores), node ${m.node}, backend ${m.backend}` +
+      (m.torch ? `, torch ${m.torch}` : ''),
+    `load average (1, 5, 15 min) before ${m.loadAverage?.before.join(', ') ?? '-'}, after ${m.loadAverage?.after.join(', ') ?? '-'}`,
+    `workload: hidden ${m.hidden}, T ${m.steps}, batch ${m.batch}, ${m.seconds}s per figure, ${m.reps} reps alternating (medians)`,
     r.reference
-      ? `reference: PyTorch via ${r.machine.python}, 1 thread`
+      ? `reference: PyTorch via ${m.python}, 1 thread`
       : 'reference: PyTorch not installed (apt-get install -y python3-torch libopenblas0-pthread); our figures alone',
     '',
-    '| figure | ours | reference | ours/reference | spread ours / ref |',
+    '| figure | ours | reference | ours/reference | spread ours / reference / ratio |',
     '| --- | ---: | ---: | ---: | ---: |',
   ];
   for (const f of FIGURES) {
     const ref = r.reference ? fmt(r.reference[f]) : '-';
     const ratio = r.ratio ? r.ratio[f].toFixed(2) : '-';
-    const sp = `${(r.spread.ours[f] * 100).toFixed(1)}% / ${r.spread.reference ? `${(r.spread.reference[f] * 100).toFixed(1)}%` : '-'}`;
+    const sp = [
+      pct(r.spread.ours[f]),
+      r.spread.reference ? pct(r.spread.reference[f]) : '-',
+      r.spread.ratio ? pct(r.spread.ratio[f]) : '-',
+    ].join(' / ');
     lines.push(`| ${f} | ${fmt(r.ours[f])} | ${ref} | ${ratio} | ${sp} |`);
   }
+  lines.push(
+    '',
+    'Spread: half the interquartile range over the median, of each side and of the per-rep ratios.',
+  );
   return lines.join('\n');
 }
+
+// ---- profile -----------------------------------------------------------------------------------
+
+interface ProfileResult {
+  wallMsPerUpdate: number;
+  cpuMsPerUpdate: number;
+  profiledMsPerUpdate: number;
+  kernelCallsPerUpdate: number;
+  categories: Record<string, number>;
+  kernels: { name: string; msPerUpdate: number; callsPerUpdate: number }[];
+}
+
+export function formatProfile(
+  reference: ProfileResult,
+  fast: ProfileResult,
+  meta: Record<string, unknown>,
+): string {
+  const names = [...new Set([...Object.keys(reference.categories), ...Object.keys(fast.categories)])].sort(
+    (a, b) => (reference.categories[b] ?? 0) - (reference.categories[a] ?? 0),
+  );
+  const ms = (x: number | undefined) => (x === undefined ? '-' : x.toFixed(1));
+  const share = (x: number | undefined, total: number) =>
+    x === undefined ? '' : ` (${Math.round((100 * x) / total)}%)`;
+  const lines = [
+    `date: ${meta.date}; command: \`pnpm -s bench --profile\`; machine: ${meta.cpu} (${meta.cores} cores), node ${meta.node}; load average before ${(meta.loadAverage as { before: number[] }).before.join(', ')}, after ${(meta.loadAverage as { after: number[] }).after.join(', ')}`,
+    '',
+    '| where the time goes (ms per update) | reference paths (tfjs ops, JS kernels) | fast paths (wasm SIMD kernels) |',
+    '| --- | ---: | ---: |',
+  ];
+  for (const n of names) {
+    lines.push(
+      `| ${n} | ${ms(reference.categories[n])}${share(reference.categories[n], reference.profiledMsPerUpdate)} | ${ms(fast.categories[n])}${share(fast.categories[n], fast.profiledMsPerUpdate)} |`,
+    );
+  }
+  lines.push(
+    `| **one update, profiled** | ${ms(reference.profiledMsPerUpdate)} | ${ms(fast.profiledMsPerUpdate)} |`,
+    `| one update, not profiled (wall / CPU) | ${ms(reference.wallMsPerUpdate)} / ${ms(reference.cpuMsPerUpdate)} | ${ms(fast.wallMsPerUpdate)} / ${ms(fast.cpuMsPerUpdate)} |`,
+    `| kernel launches per update | ${Math.round(reference.kernelCallsPerUpdate)} | ${Math.round(fast.kernelCallsPerUpdate)} |`,
+    '',
+    'Largest kernels (ms per update, launches per update):',
+    '',
+    `- reference paths: ${reference.kernels
+      .slice(0, 6)
+      .map((k) => `${k.name} ${k.msPerUpdate.toFixed(1)} (${Math.round(k.callsPerUpdate)})`)
+      .join(', ')}`,
+    `- fast paths: ${fast.kernels
+      .slice(0, 6)
+      .map((k) => `${k.name} ${k.msPerUpdate.toFixed(1)} (${Math.round(k.callsPerUpdate)})`)
+      .join(', ')}`,
+  );
+  return lines.join('\n');
+}
+
+function runProfile(w: Workload): { text: string; json: Record<string, unknown> } {
+  const loadBefore = loadAverage();
+  const date = new Date().toISOString();
+  const args = [profileScript, '--hidden', `${w.hidden}`, '--steps', `${w.steps}`, '--batch', `${w.batch}`];
+  const reference = runChild(process.execPath, args, {
+    DIFFCONTRACT_FAST_KERNELS: '0',
+  }) as unknown as ProfileResult;
+  const fast = runChild(process.execPath, args, {
+    DIFFCONTRACT_FAST_KERNELS: '1',
+  }) as unknown as ProfileResult;
+  const meta = { ...machineInfo(), date, loadAverage: { before: loadBefore, after: loadAverage() } };
+  return { text: formatProfile(reference, fast, meta), json: { machine: meta, reference, fast } };
+}
+
+// ---- scaling -----------------------------------------------------------------------------------
+
+export const SCALING_HIDDEN = [64, 128, 256, 512];
+export const SCALING_BATCH = [64, 256, 1024];
+
+interface ScalingRow {
+  hidden: number;
+  batch: number;
+  oursMs: number;
+  referenceMs: number | null;
+}
+
+export function formatScaling(rows: ScalingRow[], meta: Record<string, unknown>): string {
+  const lines = [
+    `date: ${meta.date}; command: \`pnpm -s bench --scaling --seconds ${meta.seconds}\` (one run per cell, alternating); machine: ${meta.cpu} (${meta.cores} cores), node ${meta.node}; load average before ${(meta.loadAverage as { before: number[] }).before.join(', ')}, after ${(meta.loadAverage as { after: number[] }).after.join(', ')}`,
+    '',
+    `| ms per update | ${SCALING_BATCH.map((b) => `batch ${b}: ours / reference (ratio)`).join(' | ')} |`,
+    `| --- | ${SCALING_BATCH.map(() => '---:').join(' | ')} |`,
+  ];
+  for (const h of SCALING_HIDDEN) {
+    const cells = SCALING_BATCH.map((b) => {
+      const r = rows.find((x) => x.hidden === h && x.batch === b);
+      if (!r) return '-';
+      if (r.referenceMs === null) return `${r.oursMs.toFixed(1)} / -`;
+      return `${r.oursMs.toFixed(1)} / ${r.referenceMs.toFixed(1)} (${(r.referenceMs / r.oursMs).toFixed(2)})`;
+    });
+    lines.push(`| hidden ${h} | ${cells.join(' | ')} |`);
+  }
+  lines.push(
+    '',
+    "Ratio: our updates per second over the reference's (above 1: ours faster). T = 5, state 18, action 24.",
+  );
+  return lines.join('\n');
+}
+
+function runScaling(
+  seconds: number,
+  steps: number,
+  python: string | null,
+  log: (s: string) => void,
+): { text: string; json: Record<string, unknown> } {
+  const loadBefore = loadAverage();
+  const date = new Date().toISOString();
+  const rows: ScalingRow[] = [];
+  for (const hidden of SCALING_HIDDEN) {
+    for (const batch of SCALING_BATCH) {
+      const w: Workload = { hidden, steps, batch, seconds };
+      const o = runChild(process.execPath, [oursScript, ...workloadArgs(w), '--only-updates']);
+      const oursMs = 1000 / Number(o.updatesPerSec);
+      let referenceMs: number | null = null;
+      if (python) {
+        const r = runChild(python, [referenceScript, '--threads', '1', ...workloadArgs(w)]);
+        referenceMs = 1000 / Number(r.updatesPerSec);
+      }
+      rows.push({ hidden, batch, oursMs, referenceMs });
+      log(
+        `hidden ${hidden} batch ${batch}: ours ${oursMs.toFixed(1)} ms` +
+          (referenceMs !== null ? `, reference ${referenceMs.toFixed(1)} ms` : ''),
+      );
+    }
+  }
+  const meta = { ...machineInfo(), date, seconds, loadAverage: { before: loadBefore, after: loadAverage() } };
+  return { text: formatScaling(rows, meta), json: { machine: meta, rows } };
+}
+
+// ---- command line ------------------------------------------------------------------------------
 
 async function cli(argv: string[]): Promise<number> {
   const program = new Command('bench')
     .description('DMSAC workload: ours vs the PyTorch reference (same run, alternating)')
-    .option('--json', 'print one JSON object {ours, reference, ratio}')
-    .option('--reps <n>', 'repetitions (medians are reported)', '3')
-    .option('--seconds <s>', 'seconds per figure and repetition', '4')
+    .option('--json', 'print one JSON object {ours, reference, ratio, ...}')
+    .option('--reps <n>', 'repetitions (medians are reported)', '5')
+    .option('--seconds <s>', 'seconds per figure and repetition (scaling: per cell; default 2 there)')
     .option('--hidden <n>', 'hidden width', '256')
     .option('--steps <n>', 'denoising steps T', '5')
     .option('--batch <n>', 'batch size', '256')
-    .option('--python <path>', 'Python interpreter with torch');
+    .option('--python <path>', 'Python interpreter with torch')
+    .option('--profile', 'where the time of one update goes, reference paths vs fast paths (ours only)')
+    .option(
+      '--scaling',
+      `update time for hidden ${SCALING_HIDDEN.join('/')} x batch ${SCALING_BATCH.join('/')}`,
+    )
+    .option('--write-docs [file]', 'refresh the generated sections of docs/perf.md (or FILE)');
   program.parse(argv, { from: 'user' });
   const o = program.opts();
-  const w: Workload = { hidden: +o.hidden, steps: +o.steps, batch: +o.batch, seconds: +o.seconds };
+  const seconds = o.seconds === undefined ? (o.scaling ? 2 : 4) : +o.seconds;
+  const w: Workload = { hidden: +o.hidden, steps: +o.steps, batch: +o.batch, seconds };
   const reps = +o.reps;
   for (const [k, v] of Object.entries({ ...w, reps })) {
     if (!Number.isFinite(v) || v <= 0) {
@@ -165,16 +343,35 @@ async function cli(argv: string[]): Promise<number> {
       return 2;
     }
   }
-  const torch = findTorchPython(o.python);
+  const docs = o.writeDocs === undefined ? null : o.writeDocs === true ? defaultDocs : String(o.writeDocs);
   const log = (s: string) => process.stderr.write(`${s}\n`);
+  const print = (text: string, json: unknown) =>
+    process.stdout.write(o.json ? `${JSON.stringify(json)}\n` : `${text}\n`);
+
+  if (o.profile) {
+    const p = runProfile(w);
+    print(p.text, p.json);
+    if (docs) writeSections(docs, { profile: p.text });
+    return 0;
+  }
+  const torch = findTorchPython(o.python);
   if (!torch) log('PyTorch not found: printing our figures alone');
+  if (o.scaling) {
+    const s = runScaling(seconds, w.steps, torch?.python ?? null, log);
+    print(s.text, s.json);
+    if (docs) writeSections(docs, { scaling: s.text });
+    return 0;
+  }
   const result = runBench(w, reps, torch?.python ?? null, log);
   if (torch) result.machine.torch = torch.torch;
-  if (o.json)
-    process.stdout.write(
-      `${JSON.stringify({ ours: result.ours, reference: result.reference, ratio: result.ratio, machine: result.machine })}\n`,
-    );
-  else process.stdout.write(`${formatTable(result)}\n`);
+  print(formatTable(result), {
+    ours: result.ours,
+    reference: result.reference,
+    ratio: result.ratio,
+    spread: result.spread,
+    machine: result.machine,
+  });
+  if (docs) writeSections(docs, { figures: formatTable(result) });
   return 0;
 }
 

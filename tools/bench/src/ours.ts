@@ -1,7 +1,8 @@
 // Our side of the bench: exactly the workload of reference/dmsac_reference.py (critic step on target r,
 // actor step through the whole denoising chain with no entropy term, soft target updates) at the
 // sizes given on the command line. Prints one JSON line with the reference's field names.
-import { createNoise } from '@diffcontract/diffusion-actor';
+// DIFFCONTRACT_FAST_KERNELS=0 runs the reference paths of our packages (tfjs ops, JS kernels).
+import { createNoise, fastKernelsEnabled } from '@diffcontract/diffusion-actor';
 import { actionDim, stateDim } from '@diffcontract/env';
 import {
   allocateBatch,
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
     .option('--seconds <s>', '', '4')
     .option('--types <k>', '', '3')
     .option('--backend <name>', '', 'wasm')
+    .option('--only-updates', 'skip the generation figures (scaling runs)')
     .parse(process.argv.slice(2), { from: 'user' })
     .opts();
   const K = +o.types;
@@ -54,8 +56,13 @@ async function main(): Promise<void> {
   );
   const noise = createNoise(1);
   const one = batch.states.subarray(0, S);
-  const generatePerSec = rate(() => agent.actor.act(one, noise), +o.seconds / 2);
-  const generateBatchPerSec = rate(() => agent.actor.act(batch.states, noise), +o.seconds / 2) * B;
+  // act() is the default fast path: the chain in WebAssembly without tfjs (ActorInference).
+  const generatePerSec = o.onlyUpdates ? Number.NaN : rate(() => agent.actor.act(one, noise), +o.seconds / 2);
+  const generateBatchPerSec = o.onlyUpdates
+    ? Number.NaN
+    : rate(() => agent.actor.act(batch.states, noise), +o.seconds / 2) * B;
+  // Warm-up beyond rate()'s three calls: the first updates grow the wasm heap.
+  for (let i = 0; i < 5; i++) agent.update(batch);
   const updatesPerSec = rate(() => agent.update(batch), +o.seconds);
   agent.metrics();
   agent.dispose();
@@ -63,6 +70,7 @@ async function main(): Promise<void> {
     `${JSON.stringify({
       impl: 'diffcontract',
       backend: info.name,
+      fastKernels: fastKernelsEnabled(),
       hidden: H,
       steps: +o.steps,
       batch: B,

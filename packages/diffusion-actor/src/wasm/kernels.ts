@@ -52,6 +52,7 @@ export interface Kernels {
     D: number,
     mish: number,
   ): void;
+  transpose(R: number, C: number, A: number, lda: number, B: number, ldb: number): void;
   mul(n: number, a: number, b: number, out: number): void;
   polyak(n: number, t: number, s: number, out: number, keep: number, tau: number): void;
   adam(

@@ -105,6 +105,25 @@ describe('matrix products against float64 loops', () => {
   });
 });
 
+test.each([
+  [1, 1],
+  [3, 5],
+  [4, 4],
+  [8, 12],
+  [9, 42],
+  [256, 24],
+])('transpose %i x %i (padded leading dimensions)', (R, C) => {
+  const arena = new Arena();
+  const a = randoms(R * (C + 2));
+  const pb = put(arena, new Float32Array(C * (R + 1)).fill(9));
+  arena.kernels.transpose(R, C, put(arena, a), C + 2, pb, R + 1);
+  const b = arena.view(pb, C * (R + 1));
+  for (let c = 0; c < C; c++) {
+    for (let r = 0; r < R; r++) expect(b[c * (R + 1) + r]).toBe(a[r * (C + 2) + c]);
+    expect(b[c * (R + 1) + R]).toBe(9);
+  }
+});
+
 describe('elementwise kernels', () => {
   test('epilogue: bias, per-row and broadcast offsets, Mish and its derivative', () => {
     const arena = new Arena();

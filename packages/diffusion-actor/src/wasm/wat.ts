@@ -13,6 +13,7 @@
  *   gemmTN(M, N, K, A, lda, B, ldb, C, ldc, acc)  C = A^T B (+ C when acc)     A [K,M], B [K,N]
  *   gemmNT(M, N, K, A, lda, B, ldb, C, ldc)       C = A B^T                    A [M,K], B [N,K]
  *   epilogue(M, N, Z, bias, off, offRows, Y, D, mish)  Y = act(Z + bias + off), D = act'(...)
+ *   transpose(R, C, A, lda, B, ldb)               B = A^T                      A [R,C], B [C,R]
  *   mul(n, a, b, out), colsum(M, N, A, out), ddpmStep(...), adam(...), polyak(...)
  */
 
@@ -22,6 +23,29 @@ const LN2_LO = 1.4286068203094173e-6;
 
 const f = (x: number) => `(f32.const ${x})`;
 const splat = (x: number) => `(f32x4.splat ${f(x)})`;
+
+/**
+ * Vector constants of a hot loop, held in locals set once before it: V8 does not hoist f32x4.splat of a
+ * constant out of loops, and rematerialising each one costs several instructions per use.
+ */
+class Constants {
+  private readonly names = new Map<number, string>();
+  get(x: number): string {
+    let name = this.names.get(x);
+    if (!name) {
+      name = `$cst${this.names.size}`;
+      this.names.set(x, name);
+    }
+    return `(local.get ${name})`;
+  }
+  /** local declarations and their initialisation, for the function header */
+  header(): string {
+    return [...this.names.entries()]
+      .map(([x, name]) => `(local ${name} v128)`)
+      .concat([...this.names.entries()].map(([x, name]) => `(local.set ${name} ${splat(x)})`))
+      .join(' ');
+  }
+}
 const get = (n: string) => `(local.get $${n})`;
 
 /**
@@ -220,13 +244,13 @@ ${tile(1, 1)}
  * a degree-7 Taylor polynomial on |r| <= ln2/2 and 2^k built in the exponent bits (the scheme of
  * fastmath.ts's fastExp, in float32). The argument is clamped to [-87, 88].
  */
-function expInline(x: string): string {
+function expInline(x: string, c: Constants): string {
   return `(block (result v128)
-    (local.set $r (f32x4.min (f32x4.max ${x} ${splat(-87)}) ${splat(88)}))
-    (local.set $k (f32x4.nearest (f32x4.mul ${get('r')} ${splat(LOG2E)})))
-    (local.set $r (f32x4.sub (f32x4.sub ${get('r')} (f32x4.mul ${get('k')} ${splat(LN2_HI)})) (f32x4.mul ${get('k')} ${splat(LN2_LO)})))
-    (local.set $p (f32x4.add ${splat(1 / 720)} (f32x4.mul ${get('r')} ${splat(1 / 5040)})))
-    ${[1 / 120, 1 / 24, 1 / 6, 0.5, 1, 1].map((c) => `(local.set $p (f32x4.add ${splat(c)} (f32x4.mul ${get('r')} ${get('p')})))`).join('\n    ')}
+    (local.set $r (f32x4.min (f32x4.max ${x} ${c.get(-87)}) ${c.get(88)}))
+    (local.set $k (f32x4.nearest (f32x4.mul ${get('r')} ${c.get(LOG2E)})))
+    (local.set $r (f32x4.sub (f32x4.sub ${get('r')} (f32x4.mul ${get('k')} ${c.get(LN2_HI)})) (f32x4.mul ${get('k')} ${c.get(LN2_LO)})))
+    (local.set $p (f32x4.add ${c.get(1 / 720)} (f32x4.mul ${get('r')} ${c.get(1 / 5040)})))
+    ${[1 / 120, 1 / 24, 1 / 6, 0.5, 1, 1].map((v) => `(local.set $p (f32x4.add ${c.get(v)} (f32x4.mul ${get('r')} ${get('p')})))`).join('\n    ')}
     (f32x4.mul ${get('p')} (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s ${get('k')}) (i32x4.splat (i32.const 127))) (i32.const 23))))`;
 }
 
@@ -237,20 +261,20 @@ function expInline(x: string): string {
  * t is 1 in float32, so mish(z) = z and mish'(z) = 1 (which also hides the overflow of n and q).
  * Leaves y in $z and, with `withD`, the derivative in $d.
  */
-function mishInline(withD: boolean): string {
+function mishInline(withD: boolean, c: Constants): string {
   const x = '$z';
-  return `(local.set $e ${expInline(`(local.get ${x})`)})
-    (local.set $n (f32x4.mul ${get('e')} (f32x4.add ${get('e')} ${splat(2)})))
-    (local.set $big (f32x4.gt (local.get ${x}) ${splat(20)}))
+  return `(local.set $e ${expInline(`(local.get ${x})`, c)})
+    (local.set $n (f32x4.mul ${get('e')} (f32x4.add ${get('e')} ${c.get(2)})))
+    (local.set $big (f32x4.gt (local.get ${x}) ${c.get(20)}))
     ${
       withD
-        ? `(local.set $q (f32x4.div ${splat(1)} (f32x4.mul (f32x4.add ${get('n')} ${splat(2)}) (f32x4.add ${get('e')} ${splat(1)}))))
-    (local.set $t (f32x4.mul (f32x4.mul ${get('n')} (f32x4.add ${get('e')} ${splat(1)})) ${get('q')}))
-    (local.set $d (v128.bitselect ${splat(1)}
-      (f32x4.add ${get('t')} (f32x4.mul (f32x4.mul (local.get ${x}) (f32x4.mul (f32x4.mul ${get('e')} (f32x4.add ${get('n')} ${splat(2)})) ${get('q')}))
-        (f32x4.sub ${splat(1)} (f32x4.mul ${get('t')} ${get('t')}))))
+        ? `(local.set $q (f32x4.div ${c.get(1)} (f32x4.mul (f32x4.add ${get('n')} ${c.get(2)}) (f32x4.add ${get('e')} ${c.get(1)}))))
+    (local.set $t (f32x4.mul (f32x4.mul ${get('n')} (f32x4.add ${get('e')} ${c.get(1)})) ${get('q')}))
+    (local.set $d (v128.bitselect ${c.get(1)}
+      (f32x4.add ${get('t')} (f32x4.mul (f32x4.mul (local.get ${x}) (f32x4.mul (f32x4.mul ${get('e')} (f32x4.add ${get('n')} ${c.get(2)})) ${get('q')}))
+        (f32x4.sub ${c.get(1)} (f32x4.mul ${get('t')} ${get('t')}))))
       ${get('big')}))`
-        : `(local.set $t (f32x4.div ${get('n')} (f32x4.add ${get('n')} ${splat(2)})))`
+        : `(local.set $t (f32x4.div ${get('n')} (f32x4.add ${get('n')} ${c.get(2)})))`
     }
     (local.set ${x} (v128.bitselect (local.get ${x}) (f32x4.mul (local.get ${x}) ${get('t')}) ${get('big')}))`;
 }
@@ -267,6 +291,7 @@ const store = (one: boolean, p: string, v: string) =>
  * past the last multiple of 4 go one lane at a time.
  */
 function epilogue(): string {
+  const c = new Constants();
   const at = (base: string, row: string) => `(i32.add ${get(base)} (i32.add ${row} ${get('jb')}))`;
   const columns = (one: boolean) => {
     const step = one ? 1 : 4;
@@ -277,23 +302,25 @@ function epilogue(): string {
       (if ${get('bias')} (then (local.set $z (f32x4.add ${get('z')} ${load(one, `(i32.add ${get('bias')} ${get('jb')})`)}))))
       (if ${get('off')} (then (local.set $z (f32x4.add ${get('z')} ${load(one, at('off', get('orow')))}))))
       (if (i32.eq ${get('mode')} (i32.const 2))
-        (then ${mishInline(true)} ${store(one, at('D', get('row')), get('d'))})
-        (else (if (i32.eq ${get('mode')} (i32.const 1)) (then ${mishInline(false)}))))
+        (then ${mishInline(true, c)} ${store(one, at('D', get('row')), get('d'))})
+        (else (if (i32.eq ${get('mode')} (i32.const 1)) (then ${mishInline(false, c)}))))
       ${store(one, at('Y', get('row')), get('z'))}
       (local.set $j (i32.add ${get('j')} (i32.const ${step})))
       (br $l${step})))`;
   };
+  const body = `${columns(false)}
+    ${columns(true)}`;
   return `(func (export "epilogue") (param $M i32) (param $N i32) (param $Z i32) (param $bias i32) (param $off i32) (param $offRows i32) (param $Y i32) (param $D i32) (param $mish i32)
   (local $i i32) (local $j i32) (local $jb i32) (local $row i32) (local $orow i32) (local $mode i32)
   (local $z v128) (local $d v128) (local $e v128) (local $n v128) (local $q v128) (local $t v128) (local $big v128) (local $k v128) (local $r v128) (local $p v128)
+  ${c.header()}
   (local.set $mode (select (select (i32.const 2) (i32.const 1) ${get('D')}) (i32.const 0) ${get('mish')}))
   (block $xi (loop $li
     (br_if $xi (i32.ge_u ${get('i')} ${get('M')}))
     (local.set $row (i32.shl (i32.mul ${get('i')} ${get('N')}) (i32.const 2)))
     (local.set $orow (i32.shl (i32.mul (i32.rem_u ${get('i')} (select ${get('offRows')} (i32.const 1) ${get('offRows')})) ${get('N')}) (i32.const 2)))
     (local.set $j (i32.const 0))
-    ${columns(false)}
-    ${columns(true)}
+    ${body}
     (local.set $i (i32.add ${get('i')} (i32.const 1)))
     (br $li))))`;
 }
@@ -399,6 +426,65 @@ const CLIP = elementwise(
     ),
 );
 
+/** i32-lane shuffle of two v128 (lanes 0-3 from a, 4-7 from b) as byte indices. */
+const shuffle = (lanes: number[], a: string, b: string) =>
+  `(i8x16.shuffle ${lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]).join(' ')} ${a} ${b})`;
+
+/**
+ * B[c, r] = A[r, c] for an R x C matrix A (leading dimensions lda, ldb): 4 x 4 blocks transposed in
+ * registers, scalar edges.
+ */
+function transpose(): string {
+  const at = (base: string, ld: string, r: string, c: string) =>
+    `(i32.add ${get(base)} (i32.shl (i32.add (i32.mul ${r} ${get(ld)}) ${c}) (i32.const 2)))`;
+  const plus = (v: string, k: number) => (k === 0 ? get(v) : `(i32.add ${get(v)} (i32.const ${k}))`);
+  const loads = [0, 1, 2, 3]
+    .map((k) => `(local.set $a${k} (v128.load ${at('A', 'lda', plus('r', k), get('c'))}))`)
+    .join('\n        ');
+  const stores = [0, 1, 2, 3]
+    .map((k) => {
+      const t = k < 2 ? ['t0', 't2'] : ['t1', 't3'];
+      const lanes = k % 2 === 0 ? [0, 1, 4, 5] : [2, 3, 6, 7];
+      return `(v128.store ${at('B', 'ldb', plus('c', k), get('r'))} ${shuffle(lanes, get(t[0]!), get(t[1]!))})`;
+    })
+    .join('\n        ');
+  return `(func (export "transpose") (param $R i32) (param $C i32) (param $A i32) (param $lda i32) (param $B i32) (param $ldb i32)
+  (local $r i32) (local $c i32) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+  (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+  (block $xr (loop $lr
+    (br_if $xr (i32.gt_u (i32.add ${get('r')} (i32.const 4)) ${get('R')}))
+    (local.set $c (i32.const 0))
+    (block $xc (loop $lc
+      (br_if $xc (i32.gt_u (i32.add ${get('c')} (i32.const 4)) ${get('C')}))
+        ${loads}
+        (local.set $t0 ${shuffle([0, 4, 1, 5], get('a0'), get('a1'))})
+        (local.set $t1 ${shuffle([2, 6, 3, 7], get('a0'), get('a1'))})
+        (local.set $t2 ${shuffle([0, 4, 1, 5], get('a2'), get('a3'))})
+        (local.set $t3 ${shuffle([2, 6, 3, 7], get('a2'), get('a3'))})
+        ${stores}
+      (local.set $c (i32.add ${get('c')} (i32.const 4)))
+      (br $lc)))
+    ;; columns past the last multiple of 4, for these four rows
+    (block $xe (loop $le
+      (br_if $xe (i32.ge_u ${get('c')} ${get('C')}))
+      ${[0, 1, 2, 3].map((k) => `(f32.store ${at('B', 'ldb', get('c'), plus('r', k))} (f32.load ${at('A', 'lda', plus('r', k), get('c'))}))`).join('\n      ')}
+      (local.set $c (i32.add ${get('c')} (i32.const 1)))
+      (br $le)))
+    (local.set $r (i32.add ${get('r')} (i32.const 4)))
+    (br $lr)))
+  ;; rows past the last multiple of 4
+  (block $xs (loop $ls
+    (br_if $xs (i32.ge_u ${get('r')} ${get('R')}))
+    (local.set $c (i32.const 0))
+    (block $xt (loop $lt
+      (br_if $xt (i32.ge_u ${get('c')} ${get('C')}))
+      (f32.store ${at('B', 'ldb', get('c'), get('r'))} (f32.load ${at('A', 'lda', get('r'), get('c'))}))
+      (local.set $c (i32.add ${get('c')} (i32.const 1)))
+      (br $lt)))
+    (local.set $r (i32.add ${get('r')} (i32.const 1)))
+    (br $ls))))`;
+}
+
 /** out[j] = sum_i A[i, j] over M rows of N columns (the bias gradient). */
 const COLSUM = `(func (export "colsum") (param $M i32) (param $N i32) (param $A i32) (param $out i32)
   (local $i i32) (local $j i32) (local $p i32) (local $s v128) (local $t f32) (local $row i32)
@@ -460,6 +546,7 @@ export function kernelsWat(): string {
     DDPM,
     CLIP,
     COLSUM,
+    transpose(),
   ];
   return `(module\n(import "env" "memory" (memory 1))\n${kernels.join('\n')}\n)\n`;
 }
