@@ -9,7 +9,7 @@ import { ddpmStep, type StepCoefficients } from './ddpm.js';
 import { knnEntropy } from './entropy.js';
 import { ActorInference } from './infer.js';
 import { packArtefact, tensorOf, type WeightsArtefact } from './nn/artefact.js';
-import { fastKernelsEnabled } from './nn/fast.js';
+import { fastKernelsEnabled, useWasmKernels } from './nn/fast.js';
 import { linear } from './nn/layers.js';
 import {
   assignValues,
@@ -166,7 +166,15 @@ export class DiffusionActor {
     const last = this.rest.length - 1;
     for (let i = this.config.steps - 1; i >= 0; i--) {
       const st = this.steps[i]!;
-      let h = linear(x, this.inX, null, { mish: true, offset: tf.add(sPart, tPart[i]!) });
+      // Fast kernels: the step's time row is the bias of the x_t block (its gradient is a column sum
+      // inside the layer's backward kernel) and the state part a per-row offset. tfjs-wasm's fused
+      // matMul rejects a row of an unstacked tensor as bias (it checks the storage's original shape),
+      // so the reference path adds the two first.
+      const fast = useWasmKernels();
+      let h = linear(x, this.inX, fast ? tPart[i]! : null, {
+        mish: true,
+        offset: fast ? sPart : tf.add(sPart, tPart[i]!),
+      });
       if (masks) h = tf.mul(h, masks[1]!);
       for (let l = 0; l <= last; l++) {
         const layer = this.rest[l]!;

@@ -41,7 +41,7 @@ class Constants {
   /** local declarations and their initialisation, for the function header */
   header(): string {
     return [...this.names.entries()]
-      .map(([x, name]) => `(local ${name} v128)`)
+      .map(([, name]) => `(local ${name} v128)`)
       .concat([...this.names.entries()].map(([x, name]) => `(local.set ${name} ${splat(x)})`))
       .join(' ');
   }
