@@ -1,0 +1,67 @@
+import { describe, expect, test } from 'vitest';
+import { DESIGNS, planRuns, runId, sweepPointRuns, trainConfigFile, updatesPerRun } from './plan.js';
+
+describe('experiment design', () => {
+  const design = DESIGNS.reduced;
+  const runs = planRuns(design);
+
+  test('reduced mode: 3 algorithms x 5 seeds, then 3 rho points and 2 T points x 2 seeds', () => {
+    expect(runs).toHaveLength(15 + 3 * 2 + 2 * 2);
+    expect(new Set(runs.map((r) => r.id)).size).toBe(runs.length);
+    for (const algo of ['edmsac', 'dmsac', 'sac'] as const) {
+      expect(runs.filter((r) => r.group === 'main' && r.algo === algo).map((r) => r.seed)).toEqual([
+        0, 1, 2, 3, 4,
+      ]);
+    }
+    // comparison first, seed by seed
+    expect(runs.slice(0, 3).map((r) => r.id)).toEqual(['edmsac-s0', 'dmsac-s0', 'sac-s0']);
+    expect(updatesPerRun(design)).toBe(300);
+  });
+
+  test('full mode: every sweep point on 5 seeds, all 100 evaluation markets', () => {
+    expect(planRuns(DESIGNS.full)).toHaveLength(15 + 3 * 5 + 2 * 5);
+    expect(DESIGNS.full.evalMarkets).toBe(100);
+  });
+
+  test('run ids name what differs from the comparison configuration', () => {
+    expect(runId('edmsac', 3, 0.1, 5, design)).toBe('edmsac-s3');
+    expect(runId('edmsac', 0, 0.3, 5, design)).toBe('edmsac-rho0.3-s0');
+    expect(runId('edmsac', 1, 0.1, 8, design)).toBe('edmsac-T8-s1');
+    expect(runId('sac', 2, 0, 5, design)).toBe('sac-s2');
+  });
+
+  test('sweep points reuse comparison runs where they coincide', () => {
+    const ids = (xs: { id: string }[]) => xs.map((x) => x.id);
+    expect(ids(sweepPointRuns(runs, design, 'rho', 0))).toEqual([
+      'dmsac-s0',
+      'dmsac-s1',
+      'dmsac-s2',
+      'dmsac-s3',
+      'dmsac-s4',
+    ]);
+    expect(ids(sweepPointRuns(runs, design, 'rho', 0.1))).toHaveLength(5);
+    expect(ids(sweepPointRuns(runs, design, 'rho', 0.3))).toEqual(['edmsac-rho0.3-s0', 'edmsac-rho0.3-s1']);
+    expect(ids(sweepPointRuns(runs, design, 'steps', 5))).toEqual(
+      ids(sweepPointRuns(runs, design, 'rho', 0.1)),
+    );
+    expect(ids(sweepPointRuns(runs, design, 'steps', 3))).toEqual(['edmsac-T3-s0', 'edmsac-T3-s1']);
+  });
+
+  test('config files spell out the budget, pruning and evaluation of each run', () => {
+    const ed = runs.find((r) => r.id === 'edmsac-rho0.5-s1')!;
+    expect(trainConfigFile(ed, design)).toEqual({
+      algo: 'edmsac',
+      seed: 1,
+      backend: 'wasm',
+      actor: { denoisingSteps: 5 },
+      budget: { steps: 330, marketsPerStep: 16, updatesPerStep: 1, warmupSteps: 30 },
+      logging: { logEvery: 30, checkpointEvery: 110, probeSize: 16 },
+      pruning: { strategy: 'magnitude', ratio: 0.5, every: 50, rampShare: 0.3 },
+      evaluation: { certify: true, markets: 20 },
+    });
+    const dm = trainConfigFile(runs.find((r) => r.id === 'dmsac-s2')!, design);
+    expect(dm.pruning).toEqual({ strategy: 'none', ratio: 0, every: 50, rampShare: 0.3 });
+    const t8 = trainConfigFile(runs.find((r) => r.id === 'edmsac-T8-s0')!, design);
+    expect(t8.actor).toEqual({ denoisingSteps: 8 });
+  });
+});

@@ -1,0 +1,196 @@
+/**
+ * The experiment's design: which training runs exist in each mode and the config file each one gets.
+ * Pure (no I/O), so the plan and the generated configs are tested directly.
+ *
+ * Comparison: EDMSAC, DMSAC and Gaussian SAC on the same budget and the same seeds (seed s of every
+ * algorithm trains on the same market stream, so results pair by seed). Sweeps vary EDMSAC's pruning
+ * rate rho_p and the number of denoising steps T; their points that coincide with a comparison
+ * configuration reuse those runs instead of training them again:
+ *   - rho_p = `edmsacRatio` (0.1) and T = 5 is the comparison's EDMSAC;
+ *   - rho_p = 0 masks no neuron, which is DMSAC, so that point is the comparison's DMSAC.
+ * The random contract and the exact optimum need no training (baseline.ts).
+ */
+
+export type Mode = 'reduced' | 'full';
+export const MODES: readonly Mode[] = ['reduced', 'full'];
+export type Algo = 'edmsac' | 'dmsac' | 'sac';
+export const ALGOS: readonly Algo[] = ['edmsac', 'dmsac', 'sac'];
+
+export interface Design {
+  mode: Mode;
+  /** seeds of the comparison (every algorithm, and the random contract) */
+  seeds: number[];
+  /** seeds of the sweep points that need runs of their own */
+  sweepSeeds: number[];
+  /** environment steps (16 markets each), of which `warmupSteps` act randomly and do not update */
+  steps: number;
+  warmupSteps: number;
+  marketsPerStep: number;
+  /** metrics (probe) line every `logEvery` steps; checkpoint every `checkpointEvery` steps */
+  logEvery: number;
+  checkpointEvery: number;
+  probeSize: number;
+  /** prefix of the fixed evaluation set every policy is evaluated on */
+  evalMarkets: number;
+  certify: boolean;
+  /** EDMSAC of the comparison: rho_p, mask recomputation interval (updates), ramp share */
+  edmsacRatio: number;
+  pruneEvery: number;
+  rampShare: number;
+  denoisingSteps: number;
+  rhoValues: number[];
+  stepValues: number[];
+  /** rho_p of the actor timed dense vs compacted */
+  speedRatio: number;
+}
+
+const COMMON = {
+  marketsPerStep: 16,
+  certify: true,
+  edmsacRatio: 0.1,
+  rampShare: 0.3,
+  denoisingSteps: 5,
+  rhoValues: [0, 0.1, 0.2, 0.3, 0.5],
+  stepValues: [3, 5, 8],
+  speedRatio: 0.3,
+};
+
+export const DESIGNS: Readonly<Record<Mode, Design>> = {
+  // 300 updates per run, 25 runs: about 10 minutes with two jobs on the 2-core machine (README).
+  reduced: {
+    ...COMMON,
+    mode: 'reduced',
+    seeds: [0, 1, 2, 3, 4],
+    sweepSeeds: [0, 1],
+    steps: 330,
+    warmupSteps: 30,
+    logEvery: 30,
+    checkpointEvery: 110,
+    probeSize: 16,
+    evalMarkets: 20,
+    pruneEvery: 50,
+  },
+  // The training app's default budget (2950 updates) on all 100 evaluation markets, 40 runs.
+  full: {
+    ...COMMON,
+    mode: 'full',
+    seeds: [0, 1, 2, 3, 4],
+    sweepSeeds: [0, 1, 2, 3, 4],
+    steps: 3000,
+    warmupSteps: 50,
+    logEvery: 100,
+    checkpointEvery: 500,
+    probeSize: 32,
+    evalMarkets: 100,
+    pruneEvery: 100,
+  },
+};
+
+export type Group = 'main' | 'rho' | 'steps';
+
+export interface RunSpec {
+  /** directory name under the runs folder, e.g. `edmsac-s0`, `edmsac-rho0.3-s1`, `edmsac-T8-s0` */
+  id: string;
+  group: Group;
+  algo: Algo;
+  seed: number;
+  /** rho_p (0 for dmsac and sac) */
+  ratio: number;
+  denoisingSteps: number;
+}
+
+export function runId(algo: Algo, seed: number, ratio: number, steps: number, design: Design): string {
+  const parts: string[] = [algo];
+  if (algo === 'edmsac' && ratio !== design.edmsacRatio) parts.push(`rho${ratio}`);
+  if (algo !== 'sac' && steps !== design.denoisingSteps) parts.push(`T${steps}`);
+  parts.push(`s${seed}`);
+  return parts.join('-');
+}
+
+/**
+ * Every training run of the design, comparison first (seed by seed, so an interrupted experiment has
+ * complete pairs), then the sweep points that are not comparison runs.
+ */
+export function planRuns(design: Design): RunSpec[] {
+  const runs: RunSpec[] = [];
+  const add = (group: Group, algo: Algo, seed: number, ratio: number, steps: number) => {
+    runs.push({
+      id: runId(algo, seed, ratio, steps, design),
+      group,
+      algo,
+      seed,
+      ratio,
+      denoisingSteps: steps,
+    });
+  };
+  for (const seed of design.seeds) {
+    for (const algo of ALGOS)
+      add('main', algo, seed, algo === 'edmsac' ? design.edmsacRatio : 0, design.denoisingSteps);
+  }
+  for (const seed of design.sweepSeeds) {
+    for (const rho of design.rhoValues) {
+      if (rho === 0 || rho === design.edmsacRatio) continue;
+      add('rho', 'edmsac', seed, rho, design.denoisingSteps);
+    }
+    for (const T of design.stepValues) {
+      if (T === design.denoisingSteps) continue;
+      add('steps', 'edmsac', seed, design.edmsacRatio, T);
+    }
+  }
+  return runs;
+}
+
+/** Runs that make up one sweep point (comparison runs where the point coincides with one). */
+export function sweepPointRuns(
+  runs: readonly RunSpec[],
+  design: Design,
+  sweep: 'rho' | 'steps',
+  value: number,
+): RunSpec[] {
+  if (sweep === 'rho') {
+    if (value === 0) return runs.filter((r) => r.group === 'main' && r.algo === 'dmsac');
+    return runs.filter(
+      (r) => r.algo === 'edmsac' && r.ratio === value && r.denoisingSteps === design.denoisingSteps,
+    );
+  }
+  return runs.filter(
+    (r) => r.algo === 'edmsac' && r.denoisingSteps === value && r.ratio === design.edmsacRatio,
+  );
+}
+
+/**
+ * The config file of one run (merged by the training app onto its `default` preset). Every key the
+ * experiment depends on is written out, so a change of the app's defaults cannot change the design
+ * silently; the resolved config each run records is in its run directory.
+ */
+export function trainConfigFile(spec: RunSpec, design: Design): Record<string, unknown> {
+  return {
+    algo: spec.algo,
+    seed: spec.seed,
+    backend: 'wasm',
+    actor: { denoisingSteps: spec.denoisingSteps },
+    budget: {
+      steps: design.steps,
+      marketsPerStep: design.marketsPerStep,
+      updatesPerStep: 1,
+      warmupSteps: design.warmupSteps,
+    },
+    logging: {
+      logEvery: design.logEvery,
+      checkpointEvery: design.checkpointEvery,
+      probeSize: design.probeSize,
+    },
+    pruning: {
+      strategy: spec.algo === 'edmsac' ? 'magnitude' : 'none',
+      ratio: spec.algo === 'edmsac' ? spec.ratio : 0,
+      every: design.pruneEvery,
+      rampShare: design.rampShare,
+    },
+    evaluation: { certify: design.certify, markets: design.evalMarkets },
+  };
+}
+
+/** SAC updates of one run. */
+export function updatesPerRun(design: Design): number {
+  return design.steps - design.warmupSteps;
+}
