@@ -131,8 +131,8 @@ export const DEFAULT_CONFIG: TrainConfig = {
     targetEntropy: 'auto',
     actorEvery: 1,
   },
-  budget: { steps: 1500, marketsPerStep: 16, updatesPerStep: 1, warmupSteps: 50 },
-  logging: { logEvery: 50, checkpointEvery: 250, probeSize: 32 },
+  budget: { steps: 3000, marketsPerStep: 16, updatesPerStep: 1, warmupSteps: 50 },
+  logging: { logEvery: 100, checkpointEvery: 500, probeSize: 32 },
   pruning: { strategy: 'auto', ratio: 0.1, every: 100, rampShare: 0.3 },
   evaluation: { certify: true, certifyTimeoutMs: 10_000, markets: 100 },
 };
