@@ -92,12 +92,13 @@ function findings(res: Results): string[] {
   const row = (label: string) => res.table.find((r) => r.label === label)!;
   const [ed, dm, sac, rnd] = ['EDMSAC', 'DMSAC', 'Gaussian SAC', 'random contract'].map(row) as ConfigRow[];
   const out: string[] = [];
+  const minRepaired = Math.min(...[ed, dm, sac, rnd].map((r) => r!.feasibleRepaired.mean));
   const best = [ed!, dm!, sac!].reduce((a, b) => (b.ratioRepaired.mean > a.ratioRepaired.mean ? b : a));
   out.push(
-    `- **Nobody comes close to the optimum at this budget.** After repair the learned policies reach a mean U/U* of ${f3(ed!.ratioRepaired.mean)} (EDMSAC), ${f3(dm!.ratioRepaired.mean)} (DMSAC) and ${f3(sac!.ratioRepaired.mean)} (Gaussian SAC); the random contract gets ${f3(rnd!.ratioRepaired.mean)} and the exact optimum 1 by definition. The best learned policy by this measure is ${best.label}.`,
+    `- ${best.ratioRepaired.mean < 0.9 ? '**No learned policy comes close to the optimum at this budget.** ' : ''}After repair the learned policies reach a mean U/U* of ${f3(ed!.ratioRepaired.mean)} (EDMSAC), ${f3(dm!.ratioRepaired.mean)} (DMSAC) and ${f3(sac!.ratioRepaired.mean)} (Gaussian SAC); the random contract gets ${f3(rnd!.ratioRepaired.mean)} and the exact optimum 1 by definition. The best learned policy by this measure is ${best.label}. Before repair: ${f3(ed!.ratioRaw.mean)}, ${f3(dm!.ratioRaw.mean)}, ${f3(sac!.ratioRaw.mean)} and ${f3(rnd!.ratioRaw.mean)} (random), but raw contracts violate the constraints, so a raw U above U* is not an achievement.`,
   );
   out.push(
-    `- Raw (unrepaired) contracts are feasible in ${pct(ed!.feasibleRaw.mean)} (EDMSAC), ${pct(dm!.feasibleRaw.mean)} (DMSAC), ${pct(sac!.feasibleRaw.mean)} (SAC) and ${pct(rnd!.feasibleRaw.mean)} (random) of the markets; after exact repair every contract is feasible (${pct(Math.min(ed!.feasibleRepaired.mean, dm!.feasibleRepaired.mean, sac!.feasibleRepaired.mean, rnd!.feasibleRepaired.mean))} at least), and z3 certifies ${pct(Math.min(...[ed, dm, sac, rnd].map((r) => r!.certified?.mean ?? Number.NaN)))} or more of the repaired contracts.`,
+    `- Raw (unrepaired) contracts are feasible in ${pct(ed!.feasibleRaw.mean)} (EDMSAC), ${pct(dm!.feasibleRaw.mean)} (DMSAC), ${pct(sac!.feasibleRaw.mean)} (SAC) and ${pct(rnd!.feasibleRaw.mean)} (random) of the markets; after exact repair ${minRepaired === 1 ? 'every contract is feasible' : `at least ${pct(minRepaired)} are feasible`}, and z3 certifies ${pct(Math.min(...[ed, dm, sac, rnd].map((r) => r!.certified?.mean ?? Number.NaN)))} or more of the repaired contracts.`,
   );
   for (const c of res.comparison)
     out.push(`- ${verdict(c)} (${ci(c.relative, 100, 1)} % relative, ${c.seeds.length} seed pairs.)`);
@@ -135,6 +136,9 @@ export function renderReadme(res: Results): string {
     res.mode === 'reduced'
       ? 'pnpm install && pnpm turbo experiment'
       : 'pnpm install && pnpm turbo experiment -- --mode full';
+  const rows = res.table.slice(0, 3);
+  const nearOptimum = Math.max(...rows.map((r) => r.ratioRepaired.mean)) >= 0.9;
+  const fasterCompact = res.speed.length > 0 && res.speed.every((s) => s.speedupLo > 1);
   const totalMin = ((g.trainingSeconds + g.analysisSeconds) / 60).toFixed(1);
   const lines = [
     '# Results: EDMSAC vs DMSAC vs Gaussian SAC vs random contract vs exact optimum',
@@ -151,7 +155,7 @@ export function renderReadme(res: Results): string {
     '',
     ...findings(res),
     '',
-    `The published claim is that EDMSAC generates better dynamic contracts than DMSAC, by up to 23%, and denoises more efficiently. At this budget (${d.updatesPerRun} updates per run, against the 10^5 of the paper setting) none of the learned policies is near the optimum, so this experiment cannot confirm the quality claim; what it does show is stated above with its interval. The efficiency claim holds for generation with the compacted actor.`,
+    `The published claim is that EDMSAC generates better dynamic contracts than DMSAC, by up to 23%, and denoises more efficiently. At this budget (${d.updatesPerRun} updates per run, against the 10^5 of the paper setting) ${nearOptimum ? 'the learned policies come near the optimum' : 'none of the learned policies is near the optimum, so this experiment cannot test the quality claim in the regime it was made for'}; what it does show about EDMSAC vs DMSAC is stated above with its interval. ${fasterCompact ? 'The efficiency claim holds for contract generation with the compacted actor.' : 'The compacted actor was not clearly faster in this run (see the speed table).'}`,
     '',
     '## Design',
     '',
