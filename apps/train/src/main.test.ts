@@ -253,3 +253,24 @@ describe('edmsac', () => {
     );
   });
 });
+
+describe('stopping', () => {
+  it('Ctrl-C checkpoints after the current step and exits 130', async () => {
+    const config = configFile('stop.json', { ...TINY, evaluation: { markets: 1, certify: false } });
+    const ac = new AbortController();
+    ac.abort();
+    const r = await run(['--config', config, '--out', 'stopped'], { signal: ac.signal });
+    expect(r.code).toBe(130);
+    expect(r.out).toMatch(/stopped after step 1\/14; continue with: diffcontract-train --resume /);
+    expect(listCheckpoints(join(root, 'stopped', RUN_FILES.checkpoints))).toEqual([1]);
+    expect((await run(['--resume', 'stopped'])).code).toBe(0);
+    expect(listCheckpoints(join(root, 'stopped', RUN_FILES.checkpoints))).toEqual([10, 14]);
+  });
+
+  it('a strategy the actor cannot feed is a configuration error', async () => {
+    const config = configFile('taylor.json', { ...TINY, algo: 'edmsac', pruning: { strategy: 'taylor' } });
+    const r = await run(['--config', config, '--out', 'taylor']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^diffcontract-train: pruning\.strategy: .*\("taylor"\)\n$/);
+  });
+});
