@@ -3,14 +3,18 @@
  * bench`, after `pnpm build`). Prints milliseconds per call on the wasm backend by default:
  *   - matMul with a transpose flag against tf.transpose + plain matMul (256 x 256 x 256);
  *   - gradient of one Mish dense layer, tfjs autodiff against the hand-written gradient;
- *   - sampling 256 actions and one action through the T-step chain.
+ *   - sampling 256 actions and one action through the T-step chain;
+ *   - the WebAssembly SIMD kernels (wasm/) on their own: GEMM variants in GFLOP/s, the Mish epilogue.
+ * Each tfjs row runs with the fast paths on and off (`setFastKernels`).
  * Usage: node dist/bench.js [--backend wasm|cpu] [--seconds 2]
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { createDiffusionActor } from './actor.js';
+import { setFastKernels } from './nn/fast.js';
 import { linear } from './nn/layers.js';
 import { createNoise } from './nn/noise.js';
+import { Arena } from './wasm/kernels.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: string) => {
@@ -74,28 +78,62 @@ async function main(): Promise<void> {
     'Mish dense layer, value + grads, tfjs autodiff',
     timeTidy(() => tf.variableGrads(() => tf.sum(plain(a)) as tf.Scalar, [w, bias]).grads),
   );
-  row(
-    'Mish dense layer, value + grads, hand-written',
+  const layer = () =>
     timeTidy(
       () =>
         tf.variableGrads(
           () => tf.sum(linear(a, w as tf.Tensor2D, bias as tf.Tensor1D, { mish: true })) as tf.Scalar,
           [w, bias],
         ).grads,
-    ),
-  );
+    );
   const actor = createDiffusionActor({ stateDim: 18, actionDim: 24 });
   const states = createNoise(0).normals(256 * 18);
   const noise = createNoise(1);
-  row(
-    'diffusion actor: 256 actions (T = 5, hidden 256)',
-    msPerCall(() => actor.act(states, noise)),
-  );
-  row(
-    'diffusion actor: 1 action',
-    msPerCall(() => actor.act(states.subarray(0, 18), noise)),
-  );
+  for (const fast of [false, true]) {
+    setFastKernels(fast);
+    const tag = fast ? 'fast paths (wasm kernels)' : 'reference paths';
+    row(`Mish dense layer, value + grads, hand-written, ${tag}`, layer());
+    row(
+      `diffusion actor: 256 actions (T = 5, hidden 256), ${tag}`,
+      msPerCall(() => actor.act(states, noise)),
+    );
+    row(
+      `diffusion actor: 1 action, ${tag}`,
+      msPerCall(() => actor.act(states.subarray(0, 18), noise)),
+    );
+  }
   actor.dispose();
+
+  // The kernels alone, on a memory of their own.
+  const arena = new Arena(8 << 20);
+  const n = 256;
+  const [pa, pb, pc, pd] = [0, 1, 2, 3].map(() => arena.alloc(n * n));
+  arena.view(pa!, n * n).set(createNoise(2).normals(n * n));
+  arena.view(pb!, n * n).set(createNoise(3).normals(n * n));
+  const k = arena.kernels;
+  const gflops = (ms: number) => ((2 * n * n * n) / ms / 1e6).toFixed(1);
+  const rate = (name: string, ms: number) => console.log(`${name.padEnd(52)} ${gflops(ms)} GFLOP/s`);
+  rate(
+    'tfjs matMul 256 x 256 x 256 (XNNPACK)',
+    timeTidy(() => tf.matMul(a, b)),
+  );
+  rate(
+    'gemm   C = A B     256^3',
+    msPerCall(() => k.gemm(n, n, n, pa!, n, pb!, n, pc!, n, 0)),
+  );
+  rate(
+    'gemmTN C = A^T B   256^3',
+    msPerCall(() => k.gemmTN(n, n, n, pa!, n, pb!, n, pc!, n, 0)),
+  );
+  rate(
+    'gemmNT C = A B^T   256^3',
+    msPerCall(() => k.gemmNT(n, n, n, pa!, n, pb!, n, pc!, n)),
+  );
+  const perElement = (ms: number) => `${((ms * 1e6) / (n * n)).toFixed(2)} ns per element`;
+  const epi = (name: string, f: () => void) => console.log(`${name.padEnd(52)} ${perElement(msPerCall(f))}`);
+  epi('epilogue: bias + Mish + derivative', () => k.epilogue(n, n, pa!, pb!, 0, 0, pc!, pd!, 1));
+  epi('epilogue: bias + Mish', () => k.epilogue(n, n, pa!, pb!, 0, 0, pc!, 0, 1));
+  epi('epilogue: bias only', () => k.epilogue(n, n, pa!, pb!, 0, 0, pc!, 0, 0));
 }
 
 main().catch((e) => {

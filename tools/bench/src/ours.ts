@@ -13,8 +13,14 @@ import {
 } from '@diffcontract/sac';
 import { Command } from 'commander';
 
+/**
+ * Calls per second after a warm-up of at least three calls and half a second: V8 first runs
+ * WebAssembly in its baseline compiler and switches to optimised code once that is compiled in the
+ * background (slower on a loaded machine); the figures are for the steady state a training run sees.
+ */
 function rate(fn: () => void, seconds: number): number {
-  for (let i = 0; i < 3; i++) fn();
+  const w0 = performance.now();
+  for (let i = 0; i < 3 || performance.now() - w0 < 500; i++) fn();
   let n = 0;
   const t0 = performance.now();
   while (performance.now() - t0 < seconds * 1000) {
@@ -61,8 +67,6 @@ async function main(): Promise<void> {
   const generateBatchPerSec = o.onlyUpdates
     ? Number.NaN
     : rate(() => agent.actor.act(batch.states, noise), +o.seconds / 2) * B;
-  // Warm-up beyond rate()'s three calls: the first updates grow the wasm heap.
-  for (let i = 0; i < 5; i++) agent.update(batch);
   const updatesPerSec = rate(() => agent.update(batch), +o.seconds);
   agent.metrics();
   agent.dispose();
