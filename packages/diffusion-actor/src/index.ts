@@ -40,3 +40,4 @@ export {
 export { createNoise, type NoiseSource, type NoiseState } from './nn/noise.js';
 export { readAndDispose } from './nn/read.js';
 export { type ScheduleOptions, type VpSchedule, vpSchedule } from './schedule.js';
+export { type KernelTimes, profileWasmKernels } from './wasm/tfjs-kernels.js';

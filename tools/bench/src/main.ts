@@ -208,7 +208,7 @@ export function formatProfile(
   const lines = [
     `date: ${meta.date}; command: \`pnpm -s bench --profile\`; machine: ${meta.cpu} (${meta.cores} cores), node ${meta.node}; load average before ${(meta.loadAverage as { before: number[] }).before.join(', ')}, after ${(meta.loadAverage as { after: number[] }).after.join(', ')}`,
     '',
-    '| where the time goes (ms per update) | reference paths (tfjs ops, JS kernels) | fast paths (wasm SIMD kernels) |',
+    '| where the time goes (CPU ms per update) | reference paths (tfjs ops, JS kernels) | fast paths (wasm SIMD kernels) |',
     '| --- | ---: | ---: |',
   ];
   for (const n of names) {
@@ -217,11 +217,11 @@ export function formatProfile(
     );
   }
   lines.push(
-    `| **one update, profiled** | ${ms(reference.profiledMsPerUpdate)} | ${ms(fast.profiledMsPerUpdate)} |`,
+    `| **one update, profiled (CPU)** | ${ms(reference.profiledMsPerUpdate)} | ${ms(fast.profiledMsPerUpdate)} |`,
     `| one update, not profiled (wall / CPU) | ${ms(reference.wallMsPerUpdate)} / ${ms(reference.cpuMsPerUpdate)} | ${ms(fast.wallMsPerUpdate)} / ${ms(fast.cpuMsPerUpdate)} |`,
     `| kernel launches per update | ${Math.round(reference.kernelCallsPerUpdate)} | ${Math.round(fast.kernelCallsPerUpdate)} |`,
     '',
-    'Largest kernels (ms per update, launches per update):',
+    'Largest tfjs kernels (CPU ms per update, launches per update):',
     '',
     `- reference paths: ${reference.kernels
       .slice(0, 6)

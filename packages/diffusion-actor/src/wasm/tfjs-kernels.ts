@@ -26,13 +26,54 @@ interface WasmBackendLike {
 
 const instances = new WeakMap<object, Kernels>();
 
+/** Per-function time and call counts of the kernels while profiling is on (profileWasmKernels). */
+export type KernelTimes = Record<string, { ms: number; calls: number }>;
+let times: KernelTimes | null = null;
+let clock: () => number = () => performance.now();
+const timed = new WeakMap<Kernels, Kernels>();
+
+function withTimers(k: Kernels): Kernels {
+  const out: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(k as unknown as Record<string, (...a: number[]) => void>)) {
+    out[name] = (...args: number[]) => {
+      const t = clock();
+      fn(...args);
+      const e = (times![name] ??= { ms: 0, calls: 0 });
+      e.ms += clock() - t;
+      e.calls += 1;
+    };
+  }
+  return out as unknown as Kernels;
+}
+
 function kernelsOf(backend: WasmBackendLike): Kernels {
   let k = instances.get(backend);
   if (!k) {
     k = instantiateKernels(backend.wasm.asm.memory);
     instances.set(backend, k);
   }
-  return k;
+  if (!times) return k;
+  let t = timed.get(k);
+  if (!t) {
+    t = withTimers(k);
+    timed.set(k, t);
+  }
+  return t;
+}
+
+/**
+ * Diagnostics for profiles: `true` starts timing every kernel call on the tfjs heap (from zero) with
+ * `timer` (milliseconds; wall clock by default); `false` stops and returns what was recorded (null
+ * when timing was off).
+ */
+export function profileWasmKernels(
+  on: boolean,
+  timer: () => number = () => performance.now(),
+): KernelTimes | null {
+  const recorded = times;
+  times = on ? {} : null;
+  clock = timer;
+  return on ? times : recorded;
 }
 
 /** The wasm backend's kernels, or null when the active backend is not wasm. */
