@@ -15,7 +15,7 @@ import type { EvalMarket } from './evaluate.js';
 import { evaluateRun } from './evaluate-run.js';
 import type { Io } from './progress.js';
 import { summaryLines } from './report.js';
-import { defaultRunDir, RUN_FILES, writeJson } from './rundir.js';
+import { defaultRunDir, pointLatest, RUN_FILES, writeJson } from './rundir.js';
 import { type TrainResult, train } from './train.js';
 
 export type { Io } from './progress.js';
@@ -106,6 +106,9 @@ async function runTrain(flags: TrainFlags, io: Io, options: MainOptions): Promis
   io.stdout.write(
     `${[`done: ${config.algo}, seed ${config.seed}, backend ${result.backend}`, ...summaryLines(result.evaluation!, result)].join('\n')}\n`,
   );
+  if (flags.out === undefined && flags.resume === undefined) {
+    io.stdout.write(`latest run: ${pointLatest(runDir)}\n`);
+  }
   return 0;
 }
 

@@ -2,8 +2,8 @@
  * Layout of a run directory. Everything a run writes goes through these names, so `eval`, the
  * report and the tests agree on them.
  */
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { appendFileSync, existsSync, readFileSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '@diffcontract/env';
 import type { Algo } from './config.js';
 
@@ -33,6 +33,20 @@ export function defaultRunDir(cwd: string, algo: Algo, seed: number, now: Date =
     const candidate = `${base}-${k}`;
     if (!existsSync(candidate)) return candidate;
   }
+}
+
+/**
+ * Points `<parent>/latest` at `runDir` (a relative symlink, swapped in atomically by rename), so the
+ * README's main command can certify the newest run without knowing its dated name.
+ */
+export function pointLatest(runDir: string): string {
+  const parent = dirname(runDir);
+  const link = join(parent, 'latest');
+  const temp = join(parent, `.latest-${process.pid}`);
+  rmSync(temp, { force: true });
+  symlinkSync(basename(runDir), temp);
+  renameSync(temp, link);
+  return link;
 }
 
 export function writeJson(path: string, value: unknown): void {
