@@ -27,6 +27,7 @@ function run(algo: 'edmsac' | 'dmsac', seed: number, raw: number, repaired: numb
       markets: 20,
       meanRatioRaw: raw,
       meanRatioRepaired: repaired,
+      medianRatioRepaired: repaired / 2,
       meanViolationRaw: 1,
       feasibleShareRaw: 0,
       feasibleShareRepaired: 1,
@@ -71,6 +72,7 @@ describe('aggregation', () => {
         seed: 0,
         meanRatioRaw: 0.2,
         meanRatioRepaired: 0.5,
+        medianRatioRepaired: 0.1,
         feasibleShareRaw: 0,
         feasibleShareRepaired: 1,
         certifiedShare: 1,
@@ -80,6 +82,7 @@ describe('aggregation', () => {
         seed: 1,
         meanRatioRaw: 0.4,
         meanRatioRepaired: 0.7,
+        medianRatioRepaired: 0.3,
         feasibleShareRaw: 0.1,
         feasibleShareRepaired: 1,
         certifiedShare: 0.9,
@@ -90,12 +93,14 @@ describe('aggregation', () => {
     expect(row.ratioRaw.std).toBeCloseTo(Math.sqrt(0.02), 12);
     expect(row.ratioRepaired.mean).toBeCloseTo(0.6, 12);
     expect(row.certified!.mean).toBeCloseTo(0.95, 12);
+    expect(row.medianRepaired.mean).toBeCloseTo(0.2, 12);
     expect(row.violationRaw).toMatchObject({ mean: 4, n: 2 });
     const noCert = configRow('y', [
       {
         seed: 0,
         meanRatioRaw: 0,
         meanRatioRepaired: 0,
+        medianRatioRepaired: 0,
         feasibleShareRaw: 0,
         feasibleShareRepaired: 1,
         certifiedShare: null,
@@ -123,5 +128,7 @@ describe('aggregation', () => {
     // (1.8 - 1.5) / 1.5
     expect(c.relative.mean).toBeCloseTo(0.2, 12);
     expect(pairedComparison(ed, dm, 'ratioRaw').difference.mean).toBeCloseTo(0, 12);
+    // medians are half the means in these runs: half the difference
+    expect(pairedComparison(ed, dm, 'medianRepaired').difference.mean).toBeCloseTo(0.05, 12);
   });
 });

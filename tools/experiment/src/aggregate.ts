@@ -15,6 +15,8 @@ export interface EvalFigures {
   markets: number;
   meanRatioRaw: number;
   meanRatioRepaired: number;
+  /** median over the markets of U/U* after repair (robust to the few markets where repair pays a lot) */
+  medianRatioRepaired: number;
   meanViolationRaw: number;
   feasibleShareRaw: number;
   feasibleShareRepaired: number;
@@ -58,7 +60,10 @@ function readJson<T>(path: string): T {
 
 export function readRun(runsDir: string, spec: RunSpec): RunResult {
   const dir = join(runsDir, spec.id);
-  const ev = readJson<{ summary: EvalFigures; perMarket: { uStar: number }[] }>(join(dir, 'eval.json'));
+  const ev = readJson<{
+    summary: Omit<EvalFigures, 'medianRatioRepaired'>;
+    perMarket: { uStar: number; repaired: { ratio: number } }[];
+  }>(join(dir, 'eval.json'));
   const timing = readJson<{ loopSeconds: number; wallSeconds: number }>(join(dir, 'timing.json'));
   const lines = readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
     .split('\n')
@@ -77,7 +82,7 @@ export function readRun(runsDir: string, spec: RunSpec): RunResult {
     seed: spec.seed,
     ratio: spec.ratio,
     denoisingSteps: spec.denoisingSteps,
-    eval: ev.summary,
+    eval: { ...ev.summary, medianRatioRepaired: median(ev.perMarket.map((m) => m.repaired.ratio)) },
     uStar: ev.perMarket.map((m) => m.uStar),
     curve,
     secondsPerUpdate: secondsPerUpdate(curve),
@@ -104,6 +109,8 @@ export interface ConfigRow {
   seeds: number[];
   ratioRaw: Stat;
   ratioRepaired: Stat;
+  /** per seed the median over markets, then mean and sd over seeds */
+  medianRepaired: Stat;
   feasibleRaw: Stat;
   feasibleRepaired: Stat;
   certified: Stat | null;
@@ -115,6 +122,7 @@ type Summarisable = { seed: number } & Pick<
   EvalFigures,
   | 'meanRatioRaw'
   | 'meanRatioRepaired'
+  | 'medianRatioRepaired'
   | 'feasibleShareRaw'
   | 'feasibleShareRepaired'
   | 'certifiedShare'
@@ -132,6 +140,7 @@ export function configRow(
     seeds: items.map((i) => i.seed),
     ratioRaw: stat(items.map((i) => i.meanRatioRaw)),
     ratioRepaired: stat(items.map((i) => i.meanRatioRepaired)),
+    medianRepaired: stat(items.map((i) => i.medianRatioRepaired)),
     feasibleRaw: stat(items.map((i) => i.feasibleShareRaw)),
     feasibleRepaired: stat(items.map((i) => i.feasibleShareRepaired)),
     certified: certs.some((c) => c === null) ? null : stat(certs as number[]),
@@ -181,8 +190,11 @@ export function curveBand(
     });
 }
 
+/** mean U/U* raw, mean U/U* after repair, median (over markets) U/U* after repair */
+export type Metric = 'ratioRaw' | 'ratioRepaired' | 'medianRepaired';
+
 export interface PairedComparison {
-  metric: 'ratioRaw' | 'ratioRepaired';
+  metric: Metric;
   seeds: number[];
   edmsac: number[];
   dmsac: number[];
@@ -196,9 +208,14 @@ export interface PairedComparison {
 export function pairedComparison(
   edmsac: readonly RunResult[],
   dmsac: readonly RunResult[],
-  metric: 'ratioRaw' | 'ratioRepaired',
+  metric: Metric,
 ): PairedComparison {
-  const pick = (r: RunResult) => (metric === 'ratioRaw' ? r.eval.meanRatioRaw : r.eval.meanRatioRepaired);
+  const pick = (r: RunResult) =>
+    metric === 'ratioRaw'
+      ? r.eval.meanRatioRaw
+      : metric === 'ratioRepaired'
+        ? r.eval.meanRatioRepaired
+        : r.eval.medianRatioRepaired;
   const bySeed = new Map(dmsac.map((r) => [r.seed, r]));
   const pairs = edmsac.filter((r) => bySeed.has(r.seed)).sort((a, b) => a.seed - b.seed);
   const e = pairs.map(pick);

@@ -3,6 +3,7 @@
  * in-process, times dense vs compacted contract generation, and writes results.json, the tables, the
  * SVG figures and README.md into the results directory (each file atomically).
  */
+import { statSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { shutdownZ3 } from '@diffcontract/contract-checker';
@@ -52,6 +53,8 @@ export interface Results {
     machine: string;
     jobs: number;
     trainingSeconds: number;
+    /** first run start to last run finish, from the run files */
+    trainingSpanSeconds: number;
     analysisSeconds: number;
     resumed: boolean;
   };
@@ -141,6 +144,7 @@ export async function analyse(opts: AnalyseOptions): Promise<Results> {
     seeds: [],
     ratioRaw: stat([1]),
     ratioRepaired: stat([1]),
+    medianRepaired: stat([1]),
     feasibleRaw: stat([1]),
     feasibleRepaired: stat([1]),
     certified: null,
@@ -156,6 +160,7 @@ export async function analyse(opts: AnalyseOptions): Promise<Results> {
   ];
   const comparison = [
     pairedComparison(main('edmsac'), main('dmsac'), 'ratioRepaired'),
+    pairedComparison(main('edmsac'), main('dmsac'), 'medianRepaired'),
     pairedComparison(main('edmsac'), main('dmsac'), 'ratioRaw'),
   ];
   const sweep = (kind: 'rho' | 'steps', values: number[]): SweepPoint[] =>
@@ -171,6 +176,11 @@ export async function analyse(opts: AnalyseOptions): Promise<Results> {
     timeDenseVsCompacted(join(runsDir, s.id, 'policy'), 2000, 25),
   );
 
+  // Span of the training runs from their files (first config written to last eval.json), so a
+  // resumed invocation still reports how long the runs took.
+  const starts = runs.map((s) => statSync(join(runsDir, `${s.id}.config.json`)).mtimeMs);
+  const ends = runs.map((s) => statSync(join(runsDir, s.id, 'eval.json')).mtimeMs);
+  const trainingSpan = (Math.max(...ends) - Math.min(...starts)) / 1000;
   const cpu = cpus();
   const res: Results = {
     version: 1,
@@ -180,7 +190,8 @@ export async function analyse(opts: AnalyseOptions): Promise<Results> {
       date: new Date().toISOString(),
       machine: `${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load average ${loadavg()[0]!.toFixed(1)} at the end`,
       jobs: opts.jobs,
-      trainingSeconds: opts.trainingSeconds,
+      trainingSeconds: opts.resumed ? trainingSpan : opts.trainingSeconds,
+      trainingSpanSeconds: trainingSpan,
       analysisSeconds: (performance.now() - t0) / 1000,
       resumed: opts.resumed,
     },

@@ -23,7 +23,7 @@ import {
   violation,
 } from '@diffcontract/env';
 import { repairContract, solveOptimum } from '@diffcontract/optimum';
-import { uniformStream } from './stats.js';
+import { median, uniformStream } from './stats.js';
 
 /** Exact rational of the shortest decimal that reads back to `x` (what the run's files say). */
 const decimalOf = (x: number) => parseExactNumber(String(x));
@@ -52,6 +52,7 @@ export interface BaselineSummary {
   markets: number;
   meanRatioRaw: number;
   meanRatioRepaired: number;
+  medianRatioRepaired: number;
   meanViolationRaw: number;
   feasibleShareRaw: number;
   feasibleShareRepaired: number;
@@ -92,6 +93,7 @@ export async function evaluateRandomContract(
   const actions = randomActions(seed, markets.length, A);
   let ratioRaw = 0;
   let ratioRep = 0;
+  const repairedRatios: number[] = [];
   let viol = 0;
   let feasRaw = 0;
   let feasRep = 0;
@@ -106,7 +108,9 @@ export async function evaluateRandomContract(
     viol += violation(market, raw);
     if (isFeasibleExact(exact, rawExact)) feasRaw++;
     const repair = await repairContract(exact, rawExact);
-    ratioRep += cloudUtility(market, toFloatContract(repair.contract)) / uStar;
+    const repaired = cloudUtility(market, toFloatContract(repair.contract)) / uStar;
+    ratioRep += repaired;
+    repairedRatios.push(repaired);
     if (isFeasibleExact(exact, repair.contract)) feasRep++;
     if (options.certify) {
       const cert = await checkContract(exact, repair.contract, {
@@ -121,6 +125,7 @@ export async function evaluateRandomContract(
     markets: n,
     meanRatioRaw: ratioRaw / n,
     meanRatioRepaired: ratioRep / n,
+    medianRatioRepaired: median(repairedRatios),
     meanViolationRaw: viol / n,
     feasibleShareRaw: feasRaw / n,
     feasibleShareRepaired: feasRep / n,

@@ -3,20 +3,23 @@ import type { PairedComparison } from './aggregate.js';
 import { niceTicks, renderBandChart } from './chart.js';
 import { verdict } from './report.js';
 
-const comparison = (lo: number, hi: number): PairedComparison => ({
+const comparison = (lo: number, hi: number, relLo = -1, relHi = 1): PairedComparison => ({
   metric: 'ratioRepaired',
   seeds: [0, 1, 2],
   edmsac: [],
   dmsac: [],
   difference: { mean: (lo + hi) / 2, lo, hi, n: 3 },
-  relative: { mean: 0, lo: 0, hi: 0, n: 3 },
+  relative: { mean: 0, lo: relLo, hi: relHi, n: 3 },
 });
 
 describe('findings in words', () => {
   test('the verdict follows the sign of the paired interval', () => {
     expect(verdict(comparison(0.01, 0.2))).toMatch(/higher than DMSAC/);
     expect(verdict(comparison(-0.3, -0.1))).toMatch(/does \*\*not\*\* beat DMSAC.*lower/);
-    expect(verdict(comparison(-0.1, 0.2))).toMatch(/contains 0/);
+    expect(verdict(comparison(-0.1, 0.2))).toMatch(/contains 0\.$/);
+    expect(verdict(comparison(-0.1, 0.2, 0.05, 0.9))).toMatch(
+      /contains 0\. The bootstrap interval .* excludes 0/,
+    );
     expect(verdict(comparison(Number.NaN, Number.NaN))).toMatch(/too few seed pairs/);
   });
 });

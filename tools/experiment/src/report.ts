@@ -4,7 +4,14 @@
  * differently says so in its own words.
  */
 
-import type { ConfigRow, PairedComparison, Stat } from './aggregate.js';
+import type { ConfigRow, Metric, PairedComparison, Stat } from './aggregate.js';
+
+const METRIC_NAMES: Record<Metric, string> = {
+  ratioRaw: 'raw U/U* (before repair)',
+  ratioRepaired: 'mean U/U* after repair',
+  medianRepaired: 'median U/U* after repair',
+};
+
 import type { Results } from './analyse.js';
 import type { Interval } from './stats.js';
 
@@ -18,17 +25,17 @@ const ci = (i: Interval, scale = 1, digits = 3) =>
 export function tableRow(r: ConfigRow): string {
   const spu = r.secondsPerUpdate ? `${(1000 * r.secondsPerUpdate.mean).toFixed(0)} ms` : '-';
   const seeds = r.seeds.length > 0 ? String(r.seeds.length) : '-';
-  return `| ${r.label} | ${seeds} | ${pm(r.ratioRaw)} | ${pm(r.ratioRepaired)} | ${pctPm(r.feasibleRaw)} | ${pctPm(r.feasibleRepaired)} | ${r.certified ? pctPm(r.certified) : '-'} | ${pm(r.violationRaw)} | ${spu} |`;
+  return `| ${r.label} | ${seeds} | ${pm(r.ratioRaw)} | ${pm(r.ratioRepaired)} | ${pm(r.medianRepaired)} | ${pctPm(r.feasibleRaw)} | ${pctPm(r.feasibleRepaired)} | ${r.certified ? pctPm(r.certified) : '-'} | ${pm(r.violationRaw)} | ${spu} |`;
 }
 
 const HEADER = [
-  '| configuration | seeds | U/U* raw | U/U* after repair | feasible raw | feasible after repair | certified | violation raw | wall time / update |',
-  '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  '| configuration | seeds | U/U* raw | U/U* after repair | median U/U* after repair | feasible raw | feasible after repair | certified | violation raw | wall time / update |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
 ];
 
 export function renderTable(res: Results): string {
   const lines = [
-    `Final evaluation on the first ${res.design.evalMarkets} markets of the evaluation set, ${res.design.updatesPerRun} SAC updates per run (${res.mode} mode). Mean ± sample standard deviation over seeds (each seed's value is its mean over the markets).`,
+    `Final evaluation on the first ${res.design.evalMarkets} markets of the evaluation set, ${res.design.updatesPerRun} SAC updates per run (${res.mode} mode). Mean ± sample standard deviation over seeds; each seed's value is its mean over the markets, except the median column (its median over the markets, which a few markets where repair pays a lot cannot dominate).`,
     '',
     ...HEADER,
     ...res.table.map(tableRow),
@@ -49,14 +56,19 @@ export function renderTable(res: Results): string {
 
 /** Plain-words verdict on a paired difference interval. */
 export function verdict(c: PairedComparison): string {
-  const what = c.metric === 'ratioRepaired' ? 'U/U* after repair' : 'raw U/U* (before repair)';
+  const what = METRIC_NAMES[c.metric];
   const d = c.difference;
   if (!Number.isFinite(d.lo)) return `${what}: too few seed pairs for an interval.`;
+  const rel = c.relative;
+  const boot =
+    rel.lo > 0 || rel.hi < 0
+      ? ' The bootstrap interval of the relative difference excludes 0; with this few seeds a percentile bootstrap is too narrow, so the t-interval is the one to go by.'
+      : '';
   if (d.lo > 0)
-    return `EDMSAC's ${what} is higher than DMSAC's: the 95% interval of the paired difference lies above 0.`;
+    return `EDMSAC's ${what} is higher than DMSAC's: the 95% t-interval of the paired difference lies above 0.`;
   if (d.hi < 0)
-    return `EDMSAC does **not** beat DMSAC on ${what}: it is lower, and the 95% interval of the paired difference lies below 0.`;
-  return `EDMSAC does **not** beat DMSAC detectably on ${what}: the 95% interval of the paired difference contains 0.`;
+    return `EDMSAC does **not** beat DMSAC on ${what}: it is lower, and the 95% t-interval of the paired difference lies below 0.`;
+  return `EDMSAC does **not** beat DMSAC detectably on ${what}: the 95% t-interval of the paired difference contains 0.${boot}`;
 }
 
 function comparisonLines(res: Results): string[] {
@@ -67,7 +79,7 @@ function comparisonLines(res: Results): string[] {
   for (const c of res.comparison) {
     const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
     lines.push(
-      `| ${c.metric === 'ratioRepaired' ? 'U/U* after repair' : 'U/U* raw'} | ${c.seeds.length} | ${f3(mean(c.edmsac))} | ${f3(mean(c.dmsac))} | ${ci(c.difference)} | ${ci(c.relative, 100, 1)} % |`,
+      `| ${METRIC_NAMES[c.metric]} | ${c.seeds.length} | ${f3(mean(c.edmsac))} | ${f3(mean(c.dmsac))} | ${ci(c.difference)} | ${ci(c.relative, 100, 1)} % |`,
     );
   }
   return lines;
@@ -95,13 +107,19 @@ function findings(res: Results): string[] {
   const minRepaired = Math.min(...[ed, dm, sac, rnd].map((r) => r!.feasibleRepaired.mean));
   const best = [ed!, dm!, sac!].reduce((a, b) => (b.ratioRepaired.mean > a.ratioRepaired.mean ? b : a));
   out.push(
-    `- ${best.ratioRepaired.mean < 0.9 ? '**No learned policy comes close to the optimum at this budget.** ' : ''}After repair the learned policies reach a mean U/U* of ${f3(ed!.ratioRepaired.mean)} (EDMSAC), ${f3(dm!.ratioRepaired.mean)} (DMSAC) and ${f3(sac!.ratioRepaired.mean)} (Gaussian SAC); the random contract gets ${f3(rnd!.ratioRepaired.mean)} and the exact optimum 1 by definition. The best learned policy by this measure is ${best.label}. Before repair: ${f3(ed!.ratioRaw.mean)}, ${f3(dm!.ratioRaw.mean)}, ${f3(sac!.ratioRaw.mean)} and ${f3(rnd!.ratioRaw.mean)} (random), but raw contracts violate the constraints, so a raw U above U* is not an achievement.`,
+    `- ${best.ratioRepaired.mean < 0.9 ? '**No learned policy comes close to the optimum at this budget.** ' : ''}After repair the learned policies reach a mean U/U* of ${f3(ed!.ratioRepaired.mean)} (EDMSAC), ${f3(dm!.ratioRepaired.mean)} (DMSAC) and ${f3(sac!.ratioRepaired.mean)} (Gaussian SAC); the random contract gets ${f3(rnd!.ratioRepaired.mean)} and the exact optimum 1 by definition. Medians over the markets (per seed, averaged over seeds) are ${f3(ed!.medianRepaired.mean)}, ${f3(dm!.medianRepaired.mean)}, ${f3(sac!.medianRepaired.mean)} and ${f3(rnd!.medianRepaired.mean)}: a few markets where repair has to pay a lot drive the means. The best learned policy by this measure is ${best.label}. Before repair: ${f3(ed!.ratioRaw.mean)}, ${f3(dm!.ratioRaw.mean)}, ${f3(sac!.ratioRaw.mean)} and ${f3(rnd!.ratioRaw.mean)} (random), but raw contracts violate the constraints, so a raw U above U* is not an achievement.`,
   );
+  if (best.ratioRepaired.mean < 0)
+    out.push(
+      '- Offering nothing (q = 0 and R = 0 everywhere) is feasible and has U/U* = 0. After repair, every learned policy here does worse than that on average: repair makes a contract feasible by paying enough, and the contracts these policies propose need a lot of paying.',
+    );
   out.push(
-    `- Raw (unrepaired) contracts are feasible in ${pct(ed!.feasibleRaw.mean)} (EDMSAC), ${pct(dm!.feasibleRaw.mean)} (DMSAC), ${pct(sac!.feasibleRaw.mean)} (SAC) and ${pct(rnd!.feasibleRaw.mean)} (random) of the markets; after exact repair ${minRepaired === 1 ? 'every contract is feasible' : `at least ${pct(minRepaired)} are feasible`}, and z3 certifies ${pct(Math.min(...[ed, dm, sac, rnd].map((r) => r!.certified?.mean ?? Number.NaN)))} or more of the repaired contracts.`,
+    `- Raw (unrepaired) contracts are feasible in ${pct(ed!.feasibleRaw.mean)} (EDMSAC), ${pct(dm!.feasibleRaw.mean)} (DMSAC), ${pct(sac!.feasibleRaw.mean)} (SAC) and ${pct(rnd!.feasibleRaw.mean)} (random) of the markets; after exact repair ${minRepaired === 1 ? 'every contract is feasible' : `at least ${pct(minRepaired)} are feasible`}, and z3 certifies ${pct(Math.min(...[ed, dm, sac, rnd].map((r) => r!.certified?.mean ?? Number.NaN)))} of the repaired contracts (the lowest share of the four).`,
   );
   for (const c of res.comparison)
-    out.push(`- ${verdict(c)} (${ci(c.relative, 100, 1)} % relative, ${c.seeds.length} seed pairs.)`);
+    out.push(
+      `- ${verdict(c)} (Difference ${ci(c.difference)}; relative ${ci(c.relative, 100, 1)} %; ${c.seeds.length} seed pairs.)`,
+    );
   const rho = res.sweeps.rho;
   const bestRho = rho.reduce((a, b) => (b.row.ratioRepaired.mean > a.row.ratioRepaired.mean ? b : a));
   out.push(
@@ -149,7 +167,7 @@ export function renderReadme(res: Results): string {
     command,
     '```',
     '',
-    `on ${g.machine}, ${g.jobs} training processes at a time. Training took ${(g.trainingSeconds / 60).toFixed(1)} min, the analysis (random contract, optimum, speed) ${(g.analysisSeconds / 60).toFixed(1)} min: ${totalMin} min in all${g.resumed ? ' (this invocation resumed earlier runs, so its own wall time is not the end-to-end time)' : ''}.`,
+    `on ${g.machine}, ${g.jobs} training processes at a time. Training took ${(g.trainingSeconds / 60).toFixed(1)} min, the analysis (random contract, optimum, speed) ${(g.analysisSeconds / 60).toFixed(1)} min: ${totalMin} min in all${g.resumed ? ' (the analysis was redone with --resume; the training time is the span of the run files, first start to last finish)' : ''}.`,
     '',
     '## What was found',
     '',
