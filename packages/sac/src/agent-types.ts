@@ -54,6 +54,17 @@ export interface SacAgent {
    * moments and step counts, log alpha, the agent's noise state, the update count, the config.
    */
   saveState(): WeightsArtefact;
+  /**
+   * Structured pruning (EDMSAC): freezes masked actor weights. `keep` holds one 0/1 array per entry
+   * of `actor.variables` (same order and sizes; null keeps a whole variable), e.g. from
+   * `@diffcontract/pruning`'s `actorVariableKeepMasks`. The actor Adam's first and second moments are
+   * zeroed where keep is 0; the weights themselves are left as they are. A masked unit (gated to 0 by
+   * `setUnitMasks`) gives its weights an exactly-zero gradient, so with zero moments Adam moves them
+   * by exactly 0 until the mask is lifted: they stay bitwise frozen and keep their magnitude, so a
+   * magnitude criterion can bring the unit back. Call it whenever the masks change (the moments then
+   * stay zero on their own) and after loadState (a no-op there when the state was saved masked).
+   */
+  maskActorOptimizer(keep: readonly (Float32Array | null)[]): void;
   /** Restores a saveState() artefact into this agent (same config and actor kind/sizes). */
   loadState(artefact: WeightsArtefact): void;
   /** Frees every variable, including the actor's. */

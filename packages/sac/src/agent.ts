@@ -176,6 +176,30 @@ class Sac implements SacAgent {
     );
   }
 
+  maskActorOptimizer(keep: readonly (Float32Array | null)[]): void {
+    const opt = this.actorOpt;
+    if (keep.length !== opt.params.length) {
+      throw new Error(
+        `maskActorOptimizer: expected ${opt.params.length} keep arrays, one per actor variable (${keep.length})`,
+      );
+    }
+    keep.forEach((k, i) => {
+      if (k === null) return;
+      const size = opt.params[i]!.size;
+      if (k.length !== size) {
+        throw new Error(`maskActorOptimizer: keep[${i}]: expected ${size} entries (${k.length})`);
+      }
+      const m = opt.m[i]!;
+      const v = opt.v[i]!;
+      for (let e = 0; e < size; e++) {
+        if (k[e] === 0) {
+          m[e] = 0;
+          v[e] = 0;
+        }
+      }
+    });
+  }
+
   private optimizers(): [string, Adam][] {
     return [
       ['actorOpt', this.actorOpt],
