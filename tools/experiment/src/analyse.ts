@@ -78,23 +78,28 @@ function write(path: string, text: string): void {
   writeFileAtomic(path, text);
 }
 
-function curveChart(title: string, runs: readonly RunResult[], color: string): string {
+/**
+ * One algorithm's learning curve, raw or after repair, each on its own axis: repaired values reach
+ * thousands below zero on a few markets and would flatten the raw curve on a shared one.
+ */
+function curveChart(title: string, runs: readonly RunResult[], color: string, repaired: boolean): string {
   const curves = runs.map((r) => r.curve);
+  const key = repaired ? 'probeRatioRepaired' : 'probeRatio';
   const series: BandSeries[] = [
-    { name: 'raw', color, points: curveBand(curves, 'probeRatio') },
-    { name: 'after repair', color: '#555', dashed: true, points: curveBand(curves, 'probeRatioRepaired') },
+    { name: repaired ? 'after repair' : 'raw', color, dashed: repaired, points: curveBand(curves, key) },
   ];
   return renderBandChart({
-    title: `${title}: probe U/U* (mean ± 1 sd over ${runs.length} seeds)`,
+    title: `${title}: probe U/U* ${repaired ? 'after repair' : 'raw'} (mean ± 1 sd, ${runs.length} seeds)`,
     xLabel: 'SAC updates',
-    yLabel: 'U/U*',
+    yLabel: repaired ? 'U/U* after repair' : 'U/U* raw',
     series,
     hLines: [{ y: 1, label: 'optimum' }],
   });
 }
 
+/** A sweep: raw mean U/U* and median (over markets) U/U* after repair, mean ± 1 sd over seeds. */
 function sweepChart(title: string, xLabel: string, points: readonly SweepPoint[]): string {
-  const band = (key: 'ratioRaw' | 'ratioRepaired') =>
+  const band = (key: 'ratioRaw' | 'medianRepaired') =>
     points.map((p) => ({
       x: p.value,
       y: p.row[key].mean,
@@ -107,8 +112,8 @@ function sweepChart(title: string, xLabel: string, points: readonly SweepPoint[]
     yLabel: 'final U/U* (evaluation markets)',
     markers: true,
     series: [
-      { name: 'raw', color: COLORS.edmsac, points: band('ratioRaw') },
-      { name: 'after repair', color: '#555', dashed: true, points: band('ratioRepaired') },
+      { name: 'raw (mean)', color: COLORS.edmsac, points: band('ratioRaw') },
+      { name: 'repaired (median)', color: '#555', dashed: true, points: band('medianRepaired') },
     ],
     hLines: [{ y: 1, label: 'optimum' }],
   });
@@ -214,7 +219,8 @@ export async function analyse(opts: AnalyseOptions): Promise<Results> {
   write(join(out, 'results.json'), `${JSON.stringify(res, null, 1)}\n`);
   write(join(out, 'table.md'), renderTable(res));
   for (const algo of ['edmsac', 'dmsac', 'sac'] as const) {
-    write(join(out, `curve-${algo}.svg`), curveChart(LABELS[algo], main(algo), COLORS[algo]));
+    write(join(out, `curve-${algo}.svg`), curveChart(LABELS[algo], main(algo), COLORS[algo], false));
+    write(join(out, `curve-${algo}-repaired.svg`), curveChart(LABELS[algo], main(algo), COLORS[algo], true));
   }
   write(
     join(out, 'curve-comparison.svg'),
