@@ -4,6 +4,7 @@
  * so the policy gradient flows from the final action back to every weight.
  */
 import * as tf from '@tensorflow/tfjs';
+import { boundaryPenalty } from './boundary.js';
 import { type DiffusionActorConfig, type DiffusionActorOptions, resolveDiffusionConfig } from './config.js';
 import { ddpmStep, type StepCoefficients } from './ddpm.js';
 import { knnEntropy } from './entropy.js';
@@ -151,8 +152,21 @@ export class DiffusionActor {
     return out;
   }
 
-  /** The reverse chain; with `noise` null every draw is zero (the deterministic path). */
-  private chain(states: tf.Tensor2D, noise: NoiseSource | null): tf.Tensor2D {
+  /**
+   * The reverse chain; with `noise` null every draw is zero (the deterministic path). With `penalty`
+   * it also returns the boundary penalty of the last step's unclamped x0 (see config.ts).
+   */
+  private chain(states: tf.Tensor2D, noise: NoiseSource | null): tf.Tensor2D;
+  private chain(
+    states: tf.Tensor2D,
+    noise: NoiseSource | null,
+    penalty: true,
+  ): { actions: tf.Tensor2D; penalty: tf.Scalar };
+  private chain(
+    states: tf.Tensor2D,
+    noise: NoiseSource | null,
+    penalty = false,
+  ): tf.Tensor2D | { actions: tf.Tensor2D; penalty: tf.Scalar } {
     const batch = states.shape[0];
     const draws = this.drawNoise(batch, noise);
     const masks = this.masks;
@@ -163,6 +177,7 @@ export class DiffusionActor {
     const sPart = linear(states, this.inS, null, { gradInput: false });
     let x = draws[0]!;
     let k = 1;
+    let boundary: tf.Scalar | undefined;
     const last = this.rest.length - 1;
     for (let i = this.config.steps - 1; i >= 0; i--) {
       const st = this.steps[i]!;
@@ -181,14 +196,24 @@ export class DiffusionActor {
         h = linear(h, layer.kernel, layer.bias, { mish: l < last });
         if (masks && l < last) h = tf.mul(h, masks[l + 2]!);
       }
+      if (penalty && i === 0) {
+        // The last step's x0 before the clamp, the same formula as the step kernel (ddpm.ts).
+        const raw = tf.sub(tf.mul(x, st.sqrtRecipAlphaBar), tf.mul(h, st.sqrtRecipM1AlphaBar)) as tf.Tensor2D;
+        boundary = boundaryPenalty(raw, this.config.boundaryPenalty);
+      }
       x = ddpmStep(x, h, st.sigma > 0 ? draws[k++]! : null, st);
     }
-    return tf.clipByValue(x, -1, 1);
+    const actions = tf.clipByValue(x, -1, 1);
+    return penalty ? { actions, penalty: boundary ?? tf.scalar(0) } : actions;
   }
 
-  /** Differentiable batch sample (Actor.sample). No logProb: the density is intractable. */
-  sample(states: tf.Tensor2D, noise: NoiseSource): { actions: tf.Tensor2D } {
-    return { actions: this.chain(states, noise) };
+  /**
+   * Differentiable batch sample (Actor.sample). No logProb: the density is intractable. `penalty` is
+   * the boundary penalty of the unclamped x0 (boundary.ts), absent when `boundaryPenalty` is 0.
+   */
+  sample(states: tf.Tensor2D, noise: NoiseSource): { actions: tf.Tensor2D; penalty?: tf.Scalar } {
+    if (this.config.boundaryPenalty === 0) return { actions: this.chain(states, noise) };
+    return this.chain(states, noise, true);
   }
 
   /**

@@ -16,6 +16,13 @@ export interface DiffusionActorConfig {
   entropyStates: number;
   /** actions sampled per state for the nearest-neighbour entropy estimate (>= 2) */
   entropySamples: number;
+  /**
+   * c in the boundary penalty c * mean_b sum_a relu(|x0_a| - 1)^2 on the last step's predicted x0
+   * before its clamp, returned by sample() for the actor loss. The clamp (and the final clip) pass
+   * no gradient outside [-1, 1], so without it a chain whose x0 leaves the box never comes back.
+   * 0 turns it off. Actions are unchanged (still clip(x0, -1, 1)).
+   */
+  boundaryPenalty: number;
 }
 
 export const DEFAULT_DIFFUSION_CONFIG = Object.freeze({
@@ -27,6 +34,7 @@ export const DEFAULT_DIFFUSION_CONFIG = Object.freeze({
   seed: 0,
   entropyStates: 8,
   entropySamples: 8,
+  boundaryPenalty: 10,
 });
 
 export type DiffusionActorOptions = Pick<DiffusionActorConfig, 'stateDim' | 'actionDim'> &
@@ -63,6 +71,9 @@ export function resolveDiffusionConfig(options: DiffusionActorOptions): Diffusio
   c.hidden.forEach((h, i) => {
     if (!Number.isInteger(h) || h < 1) bad(`hidden[${i}]`, h, 'must be an integer >= 1');
   });
+  if (!(Number.isFinite(c.boundaryPenalty) && c.boundaryPenalty >= 0)) {
+    bad('boundaryPenalty', c.boundaryPenalty, 'must be a finite number >= 0');
+  }
   if (!(c.betaMin > 0)) bad('betaMin', c.betaMin, 'must be > 0');
   if (!(c.betaMax > c.betaMin)) bad('betaMax', c.betaMax, 'must be > betaMin');
   if (!Number.isInteger(c.seed)) bad('seed', c.seed, 'must be an integer');

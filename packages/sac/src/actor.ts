@@ -35,6 +35,12 @@ export interface ActorSample {
    * `entropy`.
    */
   logProb?: tf.Tensor1D;
+  /**
+   * Optional scalar regulariser (>= 0) that the agent adds to the actor loss, differentiable in the
+   * actor's variables: e.g. the diffusion actor's penalty on a pre-clip x0 outside [-1, 1], which
+   * keeps a gradient alive where the clip passes none.
+   */
+  penalty?: tf.Scalar;
 }
 
 export interface Actor {

@@ -5,8 +5,9 @@
  *
  * Per update on a batch (s, a, r):
  *   critic:      minimise mean (Q1(s,a) - r)^2 + mean (Q2(s,a) - r)^2
- *   actor:       minimise -mean min(Q1, Q2)(s, a~pi(s)) - alpha H,   H = -mean log pi(a|s) when the
- *                actor has a density, else the actor's own entropy estimate (Actor.entropy)
+ *   actor:       minimise -mean min(Q1, Q2)(s, a~pi(s)) + P - alpha H,   H = -mean log pi(a|s) when the
+ *                actor has a density, else the actor's own entropy estimate (Actor.entropy);
+ *                P is the actor's own regulariser (ActorSample.penalty), 0 when absent
  *   temperature: d loss / d log(alpha) = H - targetEntropy (Adam on log alpha): alpha grows while the
  *                policy's entropy is below target and shrinks while above
  *   targets:     Polyak averaging with tau of target actor and target critics
@@ -120,11 +121,12 @@ class Sac implements SacAgent {
           const sample = this.actor.sample(s, this.noise);
           // Kept: variableGrads disposes everything its closure creates except the loss.
           meanQ = tf.keep(tf.mean(this.critic.min(s, sample.actions, { frozen: true })) as tf.Scalar);
-          if (!useEntropy) return tf.neg(meanQ) as tf.Scalar;
+          const objective = sample.penalty ? tf.sub(meanQ, sample.penalty) : meanQ;
+          if (!useEntropy) return tf.neg(objective) as tf.Scalar;
           if (sample.logProb) entropy = tf.keep(tf.neg(tf.mean(sample.logProb)) as tf.Scalar);
           else if (this.actor.entropy) entropy = tf.keep(this.actor.entropy(s, this.noise));
           else throw new Error(`actor '${this.actor.kind}' has neither logProb nor entropy()`);
-          return tf.sub(tf.neg(meanQ), tf.mul(alpha, entropy)) as tf.Scalar;
+          return tf.sub(tf.neg(objective), tf.mul(alpha, entropy)) as tf.Scalar;
         }, actorVars);
         this.actorOpt.apply(actorVars.map((v) => actorStep.grads[v.name]!));
         if (this.config.autoTemperature) this.alphaOpt.apply([tf.sub(entropy, this.targetEntropy)]);

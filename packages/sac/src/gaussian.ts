@@ -101,7 +101,7 @@ export class GaussianActor implements Actor {
     return { mean, logStd };
   }
 
-  sample(states: tf.Tensor2D, noise: NoiseSource): Required<ActorSample> {
+  sample(states: tf.Tensor2D, noise: NoiseSource): Required<Pick<ActorSample, 'actions' | 'logProb'>> {
     const batch = states.shape[0];
     const { mean, logStd } = this.head(states);
     const eps = tf.tensor2d(noise.normals(batch * this.actionDim), [batch, this.actionDim]);
