@@ -3,7 +3,7 @@
  * in-process, times dense vs compacted contract generation, and writes results.json, the tables, the
  * SVG figures and README.md into the results directory (each file atomically).
  */
-import { statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { shutdownZ3 } from '@diffcontract/contract-checker';
@@ -20,6 +20,7 @@ import {
 } from './aggregate.js';
 import { type BaselineSummary, evaluateRandomContract, optimumOfEvaluationSet } from './baseline.js';
 import { type BandSeries, renderBandChart } from './chart.js';
+import type { CodeVersion } from './code.js';
 import { type Design, type RunSpec, sweepPointRuns, updatesPerRun } from './plan.js';
 import { renderReadme, renderTable } from './report.js';
 import { type SpeedResult, timeDenseVsCompacted } from './speed.js';
@@ -57,6 +58,8 @@ export interface Results {
     trainingSpanSeconds: number;
     analysisSeconds: number;
     resumed: boolean;
+    /** commit and uncommitted source changes when the runs were trained (runs/code.json) */
+    code: CodeVersion | null;
   };
   optimum: {
     markets: number;
@@ -199,6 +202,9 @@ export async function analyse(opts: AnalyseOptions): Promise<Results> {
       trainingSpanSeconds: trainingSpan,
       analysisSeconds: (performance.now() - t0) / 1000,
       resumed: opts.resumed,
+      code: existsSync(join(runsDir, 'code.json'))
+        ? (JSON.parse(readFileSync(join(runsDir, 'code.json'), 'utf8')) as CodeVersion)
+        : null,
     },
     optimum: {
       markets: uStars.length,

@@ -8,11 +8,13 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeFileAtomic } from '@diffcontract/env';
 import { Command, InvalidArgumentError } from 'commander';
 import { analyse } from './analyse.js';
+import { codeVersion } from './code.js';
 import { DESIGNS, MODES, type Mode, planRuns, type RunSpec, trainConfigFile } from './plan.js';
 import { createQueueProgress, formatDuration } from './progress.js';
-import { runQueue } from './queue.js';
+import { runQueue, runState } from './queue.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -63,6 +65,11 @@ async function run(opts: Options): Promise<number> {
   process.stdout.write(
     `experiment (${opts.mode}): ${runs.length} training runs, ${opts.jobs} at a time; runs in ${runsDir}\n`,
   );
+  // Which code trains: recorded whenever this invocation trains anything, read back by the analysis.
+  if (runs.some((r) => runState(join(runsDir, r.id)) !== 'done')) {
+    mkdirSync(runsDir, { recursive: true });
+    writeFileAtomic(join(runsDir, 'code.json'), `${JSON.stringify(codeVersion(ROOT), null, 2)}\n`);
+  }
   const weights = new Map(runs.map((r) => [r.id, runWeight(r)]));
   const progress = createQueueProgress(process.stderr, weights);
   const controller = new AbortController();

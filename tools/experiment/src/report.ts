@@ -147,6 +147,19 @@ const ms = (r: ConfigRow) =>
     ? `${(1000 * r.secondsPerUpdate.mean).toFixed(0)} ± ${(1000 * r.secondsPerUpdate.std).toFixed(0)} ms`
     : '-';
 
+function codeLine(res: Results): string {
+  const c = res.generated.code;
+  if (!c?.commit) return 'Code: not recorded (no git checkout).';
+  const dirty =
+    c.uncommitted.length === 0
+      ? 'no uncommitted changes under apps/, packages/, specs/, tools/'
+      : `with ${c.uncommitted.length} uncommitted change(s) under the source folders at the time (${c.uncommitted
+          .slice(0, 6)
+          .map((l) => l.trim())
+          .join('; ')}${c.uncommitted.length > 6 ? '; ...' : ''})`;
+  return `Code: commit \`${c.commit.slice(0, 10)}\`, ${dirty}; recorded when training started (${c.recordedAt}).`;
+}
+
 export function renderReadme(res: Results): string {
   const d = res.design;
   const g = res.generated;
@@ -168,6 +181,8 @@ export function renderReadme(res: Results): string {
     '```',
     '',
     `on ${g.machine}, ${g.jobs} training processes at a time. Training took ${(g.trainingSeconds / 60).toFixed(1)} min, the analysis (random contract, optimum, speed) ${(g.analysisSeconds / 60).toFixed(1)} min: ${totalMin} min in all${g.resumed ? ' (the analysis was redone with --resume; the training time is the span of the run files, first start to last finish)' : ''}.`,
+    '',
+    codeLine(res),
     '',
     '## What was found',
     '',
