@@ -406,6 +406,34 @@ export class DiffusionActor {
     this.masks = masks.map((m) => tf.keep(tf.tensor1d(m)));
   }
 
+  /** The hidden-unit gates now in force, in setUnitMasks order: the keep masks, or ones without masks. */
+  unitGates(): Float32Array[] {
+    if (this.masks) return this.masks.map((m) => (m.dataSync() as Float32Array).slice());
+    return [2 * this.config.timeEmbedding, ...this.config.hidden].map((w) => new Float32Array(w).fill(1));
+  }
+
+  /**
+   * Runs `fn` with `gates` (setUnitMasks order and widths) multiplying the hidden units' outputs in
+   * place of the masks, then puts the masks back. With gates created by the caller, the gradient of
+   * a loss computed inside `fn` w.r.t. each gate is sum over rows and steps of a dL/d(gated a): the
+   * first-order Taylor importance of the unit (tf.valueAndGrads over the gates).
+   */
+  withUnitGates<T>(gates: readonly tf.Tensor1D[], fn: () => T): T {
+    const widths = [2 * this.config.timeEmbedding, ...this.config.hidden];
+    if (gates.length !== widths.length || gates.some((g, i) => g.size !== widths[i])) {
+      throw new Error(
+        `gates: expected widths [${widths.join(', ')}] ([${gates.map((g) => g.size).join(', ')}])`,
+      );
+    }
+    const saved = this.masks;
+    this.masks = [...gates];
+    try {
+      return fn();
+    } finally {
+      this.masks = saved;
+    }
+  }
+
   dispose(): void {
     for (const v of this.variables) v.dispose();
     this.timeInput.dispose();

@@ -99,6 +99,13 @@ export interface Actor {
    */
   prunableLayers?(): PrunableLayer[];
   setUnitMasks?(masks: readonly Float32Array[] | null): void;
+  /** The gates now multiplying the hidden units (the keep masks, ones where unmasked), same order. */
+  unitGates?(): Float32Array[];
+  /**
+   * Runs `fn` with `gates` in place of the keep masks (same order and widths) and restores them, so
+   * a loss computed in `fn` can be differentiated w.r.t. per-unit gates (Taylor importance).
+   */
+  withUnitGates?<T>(gates: readonly tf.Tensor1D[], fn: () => T): T;
 }
 
 /**

@@ -28,6 +28,14 @@ export interface ActOptions {
   noise?: NoiseSource;
 }
 
+/** Result of SacAgent.actorGateGradients. */
+export interface GateGradients {
+  /** the actor loss on the batch (same formula as the actor step of update()) */
+  loss: number;
+  /** dLoss/dGate per hidden unit, one array per gated layer (Actor.setUnitMasks order) */
+  gradients: Float32Array[];
+}
+
 export interface SacAgent {
   readonly config: Readonly<SacConfig>;
   readonly actor: Actor;
@@ -65,6 +73,17 @@ export interface SacAgent {
    * stay zero on their own) and after loadState (a no-op there when the state was saved masked).
    */
   maskActorOptimizer(keep: readonly (Float32Array | null)[]): void;
+  /**
+   * First-order Taylor importance of the actor's hidden units (EDMSAC `taylor` criterion): the
+   * gradient of the actor loss on `batch` (all its rows) w.r.t. a multiplicative gate on each unit's
+   * output, at the gates now in force (1 for active units, 0 for masked ones). For unit j that is
+   * sum over rows and denoising steps of a_j dL/d(gated a_j), so |gradient| is the Taylor saliency
+   * |sum a dL/da| of the batch-mean loss, and for a masked unit it estimates what restoring it would
+   * change. Changes nothing (no weights, moments, update count or agent noise); draws the sampling
+   * noise from `noise`. Costs about one actor step (a forward and backward pass of the chain).
+   * Requires an actor with `unitGates` and `withUnitGates`.
+   */
+  actorGateGradients(batch: TransitionBatch, noise: NoiseSource): GateGradients;
   /** Restores a saveState() artefact into this agent (same config and actor kind/sizes). */
   loadState(artefact: WeightsArtefact): void;
   /** Frees every variable, including the actor's. */

@@ -19,6 +19,7 @@ import {
   assignValues,
   combineArtefacts,
   createNoise,
+  type NoiseSource,
   type NoiseState,
   ownedVariable,
   partOf,
@@ -29,7 +30,7 @@ import {
 } from '@diffcontract/diffusion-actor';
 import * as tf from '@tensorflow/tfjs';
 import type { Actor } from './actor.js';
-import type { ActOptions, SacAgent, UpdateMetrics } from './agent-types.js';
+import type { ActOptions, GateGradients, SacAgent, UpdateMetrics } from './agent-types.js';
 import { resolveSacConfig, type SacConfig } from './config.js';
 import { TwinCritic } from './critic.js';
 import type { TransitionBatch } from './replay.js';
@@ -176,6 +177,39 @@ class Sac implements SacAgent {
         this.critic.min(tf.tensor2d(states, [n, S]), tf.tensor2d(actions, [n, this.actor.actionDim])),
       ),
     );
+  }
+
+  actorGateGradients(batch: TransitionBatch, noise: NoiseSource): GateGradients {
+    const actor = this.actor;
+    if (!actor.unitGates || !actor.withUnitGates) {
+      throw new Error(`actorGateGradients: actor '${actor.kind}' has no unit gates`);
+    }
+    const withGates = actor.withUnitGates.bind(actor);
+    const B = batch.size;
+    const S = actor.stateDim;
+    const values = actor.unitGates();
+    const useEntropy = this.config.autoTemperature || this.config.initialAlpha > 0;
+    const tensors = tf.tidy(() => {
+      const s = tf.tensor2d(batch.states.subarray(0, B * S), [B, S]);
+      const alpha = tf.exp(this.logAlpha);
+      // The actor loss of update(), as a function of the gates only (weights are constants here).
+      const loss = (...gates: tf.Tensor[]) =>
+        withGates(gates as tf.Tensor1D[], () => {
+          const sample = actor.sample(s, noise);
+          const meanQ = tf.mean(this.critic.min(s, sample.actions, { frozen: true })) as tf.Scalar;
+          if (!useEntropy) return tf.neg(meanQ) as tf.Scalar;
+          let entropy: tf.Scalar;
+          if (sample.logProb) entropy = tf.neg(tf.mean(sample.logProb)) as tf.Scalar;
+          else if (actor.entropy) entropy = actor.entropy(s, noise);
+          else throw new Error(`actor '${actor.kind}' has neither logProb nor entropy()`);
+          return tf.sub(tf.neg(meanQ), tf.mul(alpha, entropy)) as tf.Scalar;
+        });
+      const { value, grads } = tf.valueAndGrads(loss)(values.map((g) => tf.tensor1d(g)));
+      return [value, ...grads];
+    });
+    const read = tensors.map((t) => (t.dataSync() as Float32Array).slice());
+    tf.dispose(tensors);
+    return { loss: read[0]![0]!, gradients: read.slice(1) };
   }
 
   maskActorOptimizer(keep: readonly (Float32Array | null)[]): void {

@@ -1,6 +1,6 @@
 export type { Actor, ActorFactory, ActorSample, ActorSpec, NoiseSource, WeightsArtefact } from './actor.js';
 export { createSacAgent } from './agent.js';
-export type { ActOptions, SacAgent, UpdateMetrics } from './agent-types.js';
+export type { ActOptions, GateGradients, SacAgent, UpdateMetrics } from './agent-types.js';
 export { type BackendInfo, type BackendName, BackendUnavailableError, setBackend } from './backend.js';
 export { diffusionActorFactory, gaussianActorFactory } from './builtins.js';
 export { DEFAULT_SAC_CONFIG, resolveSacConfig, type SacConfig } from './config.js';
