@@ -60,6 +60,12 @@ interface TaylorGroupState {
   readonly estimate: Float64Array;
 }
 
+/** TaylorAccumulator state as JSON-safe arrays (TaylorAccumulator.snapshot). */
+export interface TaylorSnapshot {
+  groups: ({ sum: number[]; count: number[]; estimate: number[] } | null)[];
+  masks: number[][] | null;
+}
+
 /**
  * First-order Taylor importance, accumulated per batch: |activation x gradient| averaged over the
  * batches seen since the last `endWindow()` (the "recent batches"; one window per recomputation).
@@ -163,6 +169,36 @@ export class TaylorAccumulator {
       }
       return out;
     });
+  }
+
+  /**
+   * Everything the accumulator holds (window sums and counts, standing estimates, masks) as plain
+   * JSON-safe numbers, for checkpoints; `restore` puts it back exactly (doubles survive JSON).
+   */
+  snapshot(): TaylorSnapshot {
+    return {
+      groups: this.groups.map((g) =>
+        g === undefined
+          ? null
+          : { sum: Array.from(g.sum), count: Array.from(g.count), estimate: Array.from(g.estimate) },
+      ),
+      masks: this.masks?.map((m) => Array.from(m)) ?? null,
+    };
+  }
+
+  restore(snapshot: TaylorSnapshot): void {
+    this.groups.length = 0;
+    snapshot.groups.forEach((g, i) => {
+      this.groups[i] =
+        g === null
+          ? undefined
+          : {
+              sum: Float64Array.from(g.sum),
+              count: Uint32Array.from(g.count),
+              estimate: Float64Array.from(g.estimate),
+            };
+    });
+    this.masks = snapshot.masks?.map((m) => Uint8Array.from(m));
   }
 
   /** Closes the window: its means become the neurons' standing estimates and the sums restart. */

@@ -22,6 +22,7 @@ export {
   magnitudeScores,
   TaylorAccumulator,
   type TaylorReduction,
+  type TaylorSnapshot,
 } from './importance.js';
 export {
   type ApplyMasksOptions,

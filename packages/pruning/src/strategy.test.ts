@@ -165,4 +165,21 @@ describe("strategy 'taylor'", () => {
       createPruningStrategy('taylor', { ramp: 'constant', taylorMeasureMasked: 1 as never }),
     ).toThrow(/^pruning\.taylorMeasureMasked: must be true or false \(1\)$/);
   });
+
+  it('a saved state restored through JSON continues exactly as the original (checkpoints)', () => {
+    const net = chain([3, 4, 2], 1);
+    const make = () => createPruningStrategy('taylor', { rho: 0.25, pruneEvery: 2, ramp: 'constant' });
+    const a = make();
+    a.observeReduced(0, [0.1, 1 / 3, 0.7, 0.2]);
+    a.recompute(2, net);
+    a.observeReduced(0, [0.4, Math.PI, 0.05, 0.9]);
+    const b = make();
+    b.loadState!(JSON.parse(JSON.stringify(a.saveState!())));
+    for (const s of [a, b]) s.observeReduced(0, [0.3, 0.1, 0.6, 0.01]);
+    expect(b.scores(net)).toEqual(a.scores(net));
+    expect(b.recompute(4, net)).toEqual(a.recompute(4, net));
+    // the masks fed to the accumulator came back too: neuron 0 (masked at step 2) was not measured
+    expect(b.scores(net)[0]![0]).toBe(0.1);
+    expect(createPruningStrategy('magnitude', { ramp: 'constant' }).saveState).toBeUndefined();
+  });
 });

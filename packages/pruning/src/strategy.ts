@@ -4,6 +4,7 @@ import {
   magnitudeScores,
   TaylorAccumulator,
   type TaylorReduction,
+  type TaylorSnapshot,
 } from './importance.js';
 import { fullMasks, groupWidths, validateNetwork } from './network.js';
 import { DynamicPruner, PruningSchedule, type ScheduleConfig } from './schedule.js';
@@ -78,6 +79,13 @@ export interface PruningStrategy {
   recompute(step: number, network: PrunableNetwork): PruningMasks;
   /** masks of the last recomputation, undefined before the first */
   readonly masks: PruningMasks | undefined;
+  /**
+   * State that scores depend on beyond the network (the taylor window), JSON-safe, for checkpoints;
+   * absent or null for strategies that score from the network alone.
+   */
+  saveState?(): unknown;
+  /** Puts back a saveState() result (null: nothing to restore). */
+  loadState?(state: unknown): void;
 }
 
 export type PruningStrategyFactory = (config: PruningConfig, path: string) => PruningStrategy;
@@ -180,6 +188,14 @@ class TaylorStrategy extends ScoredStrategy {
 
   scores(network: PrunableNetwork): Float64Array[] {
     return this.accumulator.scores(groupWidths(network));
+  }
+
+  saveState(): unknown {
+    return this.accumulator.snapshot();
+  }
+
+  loadState(state: unknown): void {
+    if (state !== null && state !== undefined) this.accumulator.restore(state as TaylorSnapshot);
   }
 
   override recompute(step: number, network: PrunableNetwork): PruningMasks {
