@@ -44,6 +44,7 @@ describe('matrix products against float64 loops', () => {
     [8, 1, 256],
     [13, 70, 31],
     [64, 64, 64],
+    [3, 100, 9000], // K > 8192: column panels of 16 (the L2 blocking)
   ];
   const ld = (n: number) => n + 3; // padded leading dimensions exercise the stride arguments
 

@@ -128,7 +128,7 @@ function gemmDriver(
     list
       .map(
         ([k, w]) => `(block $x_${k} (loop $l_${k}
-          (br_if $x_${k} (i32.gt_u (i32.add ${get('j')} (i32.const ${w})) ${get('N')}))
+          (br_if $x_${k} (i32.gt_u (i32.add ${get('j')} (i32.const ${w})) ${get('je')}))
           ${call(k, rowA)}
           (local.set $j (i32.add ${get('j')} (i32.const ${w})))
           (br $l_${k})))`,
@@ -137,26 +137,39 @@ function gemmDriver(
       .replaceAll('$R', `${R}`);
   return `(func (export "${exportName}") (param $M i32) (param $N i32) (param $K i32) (param $A i32) (param $lda i32) (param $B i32) (param $ldb i32) (param $C i32) (param $ldc i32) (param $acc i32)
   (local $i i32) (local $j i32) (local $ars i32) (local $aks i32) (local $sb i32) (local $sc i32)
+  (local $j0 i32) (local $je i32) (local $nc i32)
   ${trans ? `(local.set $ars (i32.const 4)) (local.set $aks (i32.shl ${get('lda')} (i32.const 2)))` : `(local.set $ars (i32.shl ${get('lda')} (i32.const 2))) (local.set $aks (i32.const 4))`}
   (local.set $sb (i32.shl ${get('ldb')} (i32.const 2)))
   (local.set $sc (i32.shl ${get('ldc')} (i32.const 2)))
-  (block $x4 (loop $l4
-    (br_if $x4 (i32.gt_u (i32.add ${get('i')} (i32.const ${rows})) ${get('M')}))
-    (local.set $j (i32.const 0))
-    ${tiles(rows, blockTiles)}
-    (local.set $i (i32.add ${get('i')} (i32.const ${rows})))
-    (br $l4)))
-  (block $x1 (loop $l1
-    (br_if $x1 (i32.ge_u ${get('i')} ${get('M')}))
-    (local.set $j (i32.const 0))
-    ${tiles(1, [
-      ['mk1x32', 32],
-      ['mk1x8', 8],
-      ['mk1x4', 4],
-      ['mk1x1', 1],
-    ])}
-    (local.set $i (i32.add ${get('i')} (i32.const 1)))
-    (br $l1))))`;
+  ;; Column panels of B small enough (K x nc floats <= 512 KiB) to stay in L2 while every row block
+  ;; passes over them; with K <= 256 and N <= 512 that is one panel.
+  (local.set $nc ${get('N')})
+  (if ${get('K')} (then
+    (local.set $nc (i32.and (i32.div_u (i32.const 131072) ${get('K')}) (i32.const -16)))
+    (if (i32.lt_u ${get('nc')} (i32.const 16)) (then (local.set $nc (i32.const 16))))))
+  (block $xp (loop $lp
+    (br_if $xp (i32.ge_u ${get('j0')} ${get('N')}))
+    (local.set $je (select (i32.add ${get('j0')} ${get('nc')}) ${get('N')} (i32.lt_u (i32.add ${get('j0')} ${get('nc')}) ${get('N')})))
+    (local.set $i (i32.const 0))
+    (block $x4 (loop $l4
+      (br_if $x4 (i32.gt_u (i32.add ${get('i')} (i32.const ${rows})) ${get('M')}))
+      (local.set $j ${get('j0')})
+      ${tiles(rows, blockTiles)}
+      (local.set $i (i32.add ${get('i')} (i32.const ${rows})))
+      (br $l4)))
+    (block $x1 (loop $l1
+      (br_if $x1 (i32.ge_u ${get('i')} ${get('M')}))
+      (local.set $j ${get('j0')})
+      ${tiles(1, [
+        ['mk1x32', 32],
+        ['mk1x8', 8],
+        ['mk1x4', 4],
+        ['mk1x1', 1],
+      ])}
+      (local.set $i (i32.add ${get('i')} (i32.const 1)))
+      (br $l1)))
+    (local.set $j0 ${get('je')})
+    (br $lp))))`;
 }
 
 /** Horizontal sum of a v128 of four f32. */
@@ -209,14 +222,14 @@ function gemmNT(): string {
   };
   const call = (name: string) =>
     `(call $${name} (i32.add ${get('A')} (i32.mul ${get('i')} ${get('sa')})) ${get('sa')} (i32.add ${get('B')} (i32.mul ${get('j')} ${get('sb')})) ${get('sb')} (i32.add ${get('C')} (i32.add (i32.mul ${get('i')} ${get('sc')}) (i32.shl ${get('j')} (i32.const 2)))) ${get('sc')} ${get('K')})`;
-  const cols = (R: number) => `(local.set $j (i32.const 0))
+  const cols = (R: number) => `(local.set $j ${get('j0')})
     (block $xc4 (loop $lc4
-      (br_if $xc4 (i32.gt_u (i32.add ${get('j')} (i32.const 4)) ${get('N')}))
+      (br_if $xc4 (i32.gt_u (i32.add ${get('j')} (i32.const 4)) ${get('je')}))
       ${call(`nt${R}x4`)}
       (local.set $j (i32.add ${get('j')} (i32.const 4)))
       (br $lc4)))
     (block $xc1 (loop $lc1
-      (br_if $xc1 (i32.ge_u ${get('j')} ${get('N')}))
+      (br_if $xc1 (i32.ge_u ${get('j')} ${get('je')}))
       ${call(`nt${R}x1`)}
       (local.set $j (i32.add ${get('j')} (i32.const 1)))
       (br $lc1)))`;
@@ -225,20 +238,31 @@ ${tile(2, 1)}
 ${tile(1, 4)}
 ${tile(1, 1)}
 (func (export "gemmNT") (param $M i32) (param $N i32) (param $K i32) (param $A i32) (param $lda i32) (param $B i32) (param $ldb i32) (param $C i32) (param $ldc i32)
-  (local $i i32) (local $j i32) (local $sa i32) (local $sb i32) (local $sc i32)
+  (local $i i32) (local $j i32) (local $sa i32) (local $sb i32) (local $sc i32) (local $j0 i32) (local $je i32) (local $nc i32)
   (local.set $sa (i32.shl ${get('lda')} (i32.const 2)))
   (local.set $sb (i32.shl ${get('ldb')} (i32.const 2)))
   (local.set $sc (i32.shl ${get('ldc')} (i32.const 2)))
-  (block $x2 (loop $l2
-    (br_if $x2 (i32.gt_u (i32.add ${get('i')} (i32.const 2)) ${get('M')}))
-    ${cols(2)}
-    (local.set $i (i32.add ${get('i')} (i32.const 2)))
-    (br $l2)))
-  (block $x1 (loop $l1
-    (br_if $x1 (i32.ge_u ${get('i')} ${get('M')}))
-    ${cols(1)}
-    (local.set $i (i32.add ${get('i')} (i32.const 1)))
-    (br $l1))))`;
+  ;; panels of B's rows (K x nc floats <= 512 KiB) that stay in L2 while every row block passes
+  (local.set $nc ${get('N')})
+  (if ${get('K')} (then
+    (local.set $nc (i32.and (i32.div_u (i32.const 131072) ${get('K')}) (i32.const -4)))
+    (if (i32.lt_u ${get('nc')} (i32.const 4)) (then (local.set $nc (i32.const 4))))))
+  (block $xp (loop $lp
+    (br_if $xp (i32.ge_u ${get('j0')} ${get('N')}))
+    (local.set $je (select (i32.add ${get('j0')} ${get('nc')}) ${get('N')} (i32.lt_u (i32.add ${get('j0')} ${get('nc')}) ${get('N')})))
+    (local.set $i (i32.const 0))
+    (block $x2 (loop $l2
+      (br_if $x2 (i32.gt_u (i32.add ${get('i')} (i32.const 2)) ${get('M')}))
+      ${cols(2)}
+      (local.set $i (i32.add ${get('i')} (i32.const 2)))
+      (br $l2)))
+    (block $x1 (loop $l1
+      (br_if $x1 (i32.ge_u ${get('i')} ${get('M')}))
+      ${cols(1)}
+      (local.set $i (i32.add ${get('i')} (i32.const 1)))
+      (br $l1)))
+    (local.set $j0 ${get('je')})
+    (br $lp))))`;
 }
 
 /**
