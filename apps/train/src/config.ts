@@ -77,6 +77,17 @@ export interface TrainConfig {
     /** initial steps that act with uniformly random contracts and do not update */
     warmupSteps: number;
   };
+  exploration: {
+    /**
+     * standard deviation of the Gaussian noise added to the policy's sampled actions before they are
+     * clipped to [-1, 1] and played (TD3-style action noise), at the first step after warm-up. The
+     * good contracts sit near the corner of the action box (small q, small rewards); the noise puts
+     * replay data on both sides of the policy there, so the critic learns the slope the actor follows
+     */
+    noise: number;
+    /** standard deviation at the last environment step; linear from `noise` in between */
+    noiseFinal: number;
+  };
   logging: {
     /** environment steps between metrics lines (and plain progress lines off a TTY) */
     logEvery: number;
@@ -132,6 +143,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
     actorEvery: 1,
   },
   budget: { steps: 3000, marketsPerStep: 16, updatesPerStep: 1, warmupSteps: 50 },
+  exploration: { noise: 0.2, noiseFinal: 0.05 },
   logging: { logEvery: 100, checkpointEvery: 500, probeSize: 32 },
   pruning: { strategy: 'auto', ratio: 0.1, every: 100, rampShare: 0.3 },
   evaluation: { certify: true, certifyTimeoutMs: 10_000, markets: 100 },

@@ -36,6 +36,7 @@ import { UsageError } from './config-load.js';
 import { registerBuiltinEnvironments } from './environments.js';
 import type { EvalReport } from './evaluate.js';
 import { evaluateRun } from './evaluate-run.js';
+import { addExplorationNoise, explorationStd } from './exploration.js';
 import { Probe, type ProbeFigures } from './probe.js';
 import { createProgress, type Io } from './progress.js';
 import { type ActorPruner, createActorPruner } from './pruning-hook.js';
@@ -230,6 +231,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         for (let k = 0; k < actions.length; k++) actions[k] = 2 * exploreNoise.nextFloat() - 1;
       } else {
         actions = agent.act(states);
+        addExplorationNoise(actions, explorationStd(c, step), exploreNoise);
       }
       // 2. score and store (one-step episodes: no next state, no done flag)
       const { reward } = env.step(actions);
