@@ -251,6 +251,38 @@ describe('edmsac', () => {
     expect(readFileSync(join(root, 'ed-resumed', `${RUN_FILES.policy}.bin`))).toEqual(
       readFileSync(join(root, 'ed-full', `${RUN_FILES.policy}.bin`)),
     );
+    // the compacted export sits beside the policy, its FLOPs in timing.json
+    expect(existsSync(join(root, 'ed-full', `${RUN_FILES.policyCompact}.bin`))).toBe(true);
+    const timing = JSON.parse(readFileSync(join(root, 'ed-full', RUN_FILES.timing), 'utf8'));
+    expect(timing.compactActor.widths).toEqual({ dense: [32, 16, 16], compacted: [16, 8, 8] });
+    expect(timing.compactActor.flopsPerStep.compacted).toBeLessThan(
+      timing.compactActor.flopsPerStep.dense / 2,
+    );
+  });
+
+  it('taylor: masks from gate gradients, resumed mid-window bit for bit', async () => {
+    const config = configFile('taylor.json', {
+      ...TINY,
+      algo: 'edmsac',
+      // every 4 updates: a Taylor measurement after every update (taylorEvery(4) = 1)
+      pruning: { strategy: 'taylor', ratio: 0.5, every: 4, rampShare: 0 },
+      budget: { steps: 12, marketsPerStep: 4, warmupSteps: 2, updatesPerStep: 1 },
+      logging: { logEvery: 2, checkpointEvery: 3, probeSize: 2 },
+      evaluation: { markets: 1, certify: false },
+    });
+    const full = await run(['--config', config, '--out', 'ty-full']);
+    expect(full.err).not.toMatch(/rror/);
+    expect(full.code).toBe(0);
+    const lines = readMetrics(join(root, 'ty-full'));
+    expect(lines.map((l) => l.prunedShare)).toEqual([0, 0, 0.5, 0.5, 0.5, 0.5]);
+    // the checkpoint of step 9 (update 7) falls inside the window that ends at update 8
+    const crashed = await run(['--config', config, '--out', 'ty-resumed'], { crashAfterStep: 11 });
+    expect(crashed.code).toBe(1);
+    expect((await run(['--resume', 'ty-resumed'])).code).toBe(0);
+    expect(withoutTiming(readMetrics(join(root, 'ty-resumed')))).toEqual(withoutTiming(lines));
+    expect(readFileSync(join(root, 'ty-resumed', `${RUN_FILES.policy}.bin`))).toEqual(
+      readFileSync(join(root, 'ty-full', `${RUN_FILES.policy}.bin`)),
+    );
   });
 });
 
@@ -265,12 +297,5 @@ describe('stopping', () => {
     expect(listCheckpoints(join(root, 'stopped', RUN_FILES.checkpoints))).toEqual([1]);
     expect((await run(['--resume', 'stopped'])).code).toBe(0);
     expect(listCheckpoints(join(root, 'stopped', RUN_FILES.checkpoints))).toEqual([10, 14]);
-  });
-
-  it('a strategy the actor cannot feed is a configuration error', async () => {
-    const config = configFile('taylor.json', { ...TINY, algo: 'edmsac', pruning: { strategy: 'taylor' } });
-    const r = await run(['--config', config, '--out', 'taylor']);
-    expect(r.code).toBe(2);
-    expect(r.err).toMatch(/^diffcontract-train: pruning\.strategy: .*\("taylor"\)\n$/);
   });
 });

@@ -4,20 +4,44 @@
  * masks are due; when they are, it snapshots the actor's hidden layers, scores their neurons,
  * and applies the new keep-masks to the actor and its target alike. Masks are recomputed from
  * scratch each time (pruned neurons can return) and the ratio ramps up as the schedule says.
+ *
+ * Masked weights get no update while masked: masks gate the units' outputs (their weights then get
+ * exactly-zero gradients) and the actor Adam's moments are zeroed at every masked entry whenever
+ * the masks change, so Adam moves those weights by exactly 0. The weights are kept, not zeroed, so a
+ * magnitude score still sees them and a unit can come back; the target actor is gated alike and
+ * keeps Polyak-averaging toward the frozen online weights.
+ *
+ * Taylor: every `taylorEvery(pruning.every)` updates (TAYLOR_MEASUREMENTS_PER_WINDOW measurements
+ * per recomputation window) the hook asks the agent for the gradient of the actor loss w.r.t. a gate
+ * on each unit (SacAgent.actorGateGradients) on the update's batch, with its own noise stream, and
+ * feeds |gradient| (the unit's |sum a dL/da|) to the strategy. One measurement costs about one actor
+ * step, so the criterion adds about 1/taylorEvery of an actor step per update.
  */
+import { createNoise, type NoiseSource, type NoiseState } from '@diffcontract/diffusion-actor';
 import {
+  actorNetworkFromArtefact,
+  actorVariableKeepMasks,
   createPruningStrategy,
   type PrunableNetwork,
   type PruningMasks,
   type PruningStrategy,
 } from '@diffcontract/pruning';
-import type { Actor, PrunableLayer, SacAgent } from '@diffcontract/sac';
+import type { Actor, PrunableLayer, SacAgent, TransitionBatch } from '@diffcontract/sac';
 import type { TrainConfig } from './config.js';
 import { UsageError } from './config-load.js';
+import { STREAM, streamSeed } from './streams.js';
+
+/** Taylor measurements per recomputation window (bounds the criterion's cost to ~10 actor steps). */
+export const TAYLOR_MEASUREMENTS_PER_WINDOW = 10;
+
+/** Updates between two Taylor measurements for masks recomputed every `every` updates. */
+export function taylorEvery(every: number): number {
+  return Math.max(1, Math.floor(every / TAYLOR_MEASUREMENTS_PER_WINDOW));
+}
 
 export interface ActorPruner {
-  /** call after each update with the agent's update count */
-  afterUpdate(updates: number): void;
+  /** call after each update with the agent's update count and the update's batch */
+  afterUpdate(updates: number, batch?: TransitionBatch): void;
   /** share of prunable neurons currently masked */
   prunedShare(): number;
   /** JSON state for checkpoints (current masks) */
@@ -67,17 +91,53 @@ function prunableActor(actor: Actor): Required<Pick<Actor, 'prunableLayers' | 's
   return { prunableLayers: actor.prunableLayers.bind(actor), setUnitMasks: actor.setUnitMasks.bind(actor) };
 }
 
+/** 0/1 per entry of actor.variables for the diffusion actor (whose variable layout the glue knows). */
+function variableKeepMasks(actor: Actor, masks: PruningMasks): Float32Array[] | null {
+  if (actor.kind !== 'diffusion') return null;
+  return actorVariableKeepMasks(actorNetworkFromArtefact(actor.toArtefact()), masks).map((k) => k.values);
+}
+
+interface TaylorFeed {
+  every: number;
+  noise: NoiseSource;
+}
+
+interface PrunerState {
+  masks: number[][] | null;
+  taylor?: { noise: NoiseState; strategy: unknown };
+}
+
 class Pruner implements ActorPruner {
   private masks: PruningMasks | null = null;
+  private readonly taylor: TaylorFeed | null;
   constructor(
     private readonly strategy: PruningStrategy,
     private readonly agent: SacAgent,
+    c: TrainConfig,
   ) {
     prunableActor(agent.actor);
     prunableActor(agent.targetActor);
+    this.taylor = null;
+    if (strategy.needsActivationGradients) {
+      if (!agent.actor.unitGates || !agent.actor.withUnitGates) {
+        throw new UsageError(
+          `pruning.strategy: actor '${agent.actor.kind}' has no unit gates to measure Taylor importance on (${JSON.stringify(strategy.name)})`,
+        );
+      }
+      this.taylor = {
+        every: taylorEvery(c.pruning.every),
+        noise: createNoise(streamSeed(c.seed, STREAM.taylor)),
+      };
+    }
   }
 
-  afterUpdate(updates: number): void {
+  afterUpdate(updates: number, batch?: TransitionBatch): void {
+    if (this.taylor && batch && updates % this.taylor.every === 0) {
+      const { gradients } = this.agent.actorGateGradients(batch, this.taylor.noise);
+      gradients.forEach((g, group) => {
+        this.strategy.observeReduced(group, Array.from(g, Math.abs));
+      });
+    }
     if (!this.strategy.shouldRecompute(updates)) return;
     const network = networkOfLayers(prunableActor(this.agent.actor).prunableLayers());
     this.apply(this.strategy.recompute(updates, network));
@@ -88,6 +148,8 @@ class Pruner implements ActorPruner {
     const floats = masks.map((m) => Float32Array.from(m));
     prunableActor(this.agent.actor).setUnitMasks(floats);
     prunableActor(this.agent.targetActor).setUnitMasks(floats);
+    const keep = variableKeepMasks(this.agent.actor, masks);
+    if (keep) this.agent.maskActorOptimizer(keep);
   }
 
   prunedShare(): number {
@@ -102,12 +164,20 @@ class Pruner implements ActorPruner {
   }
 
   state(): unknown {
-    return { masks: this.masks?.map((m) => Array.from(m)) ?? null };
+    const state: PrunerState = { masks: this.masks?.map((m) => Array.from(m)) ?? null };
+    if (this.taylor) {
+      state.taylor = { noise: this.taylor.noise.state(), strategy: this.strategy.saveState?.() ?? null };
+    }
+    return state;
   }
 
   restore(state: unknown): void {
-    const masks = (state as { masks: number[][] | null } | null)?.masks;
-    if (masks) this.apply(masks.map((m) => Uint8Array.from(m)));
+    const s = state as PrunerState | null;
+    if (s?.masks) this.apply(s.masks.map((m) => Uint8Array.from(m)));
+    if (this.taylor && s?.taylor) {
+      this.taylor.noise.restore(s.taylor.noise);
+      this.strategy.loadState?.(s.taylor.strategy);
+    }
   }
 }
 
@@ -121,14 +191,11 @@ export function createActorPruner(c: TrainConfig, agent: SacAgent, totalUpdates:
       pruneEvery: c.pruning.every,
       totalSteps: Math.max(1, totalUpdates),
       rampShare: c.pruning.rampShare,
+      // Gate gradients reach masked units too: a masked unit's score is what restoring it would change.
+      ...(c.pruning.strategy === 'taylor' ? { taylorMeasureMasked: true } : {}),
     });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  if (strategy.needsActivationGradients) {
-    throw new UsageError(
-      `pruning.strategy: needs activation gradients, which the actor does not report yet (${JSON.stringify(c.pruning.strategy)})`,
-    );
-  }
-  return new Pruner(strategy, agent);
+  return new Pruner(strategy, agent, c);
 }

@@ -13,6 +13,8 @@ export const RUN_FILES = {
   checkpoints: 'checkpoints',
   /** final actor weights (diffcontract-weights artefact: policy.json + policy.bin) */
   policy: 'policy',
+  /** EDMSAC: the policy with its masked units removed (compact-export.ts; policy-compact.json + .bin) */
+  policyCompact: 'policy-compact',
   optimum: 'optimum.json',
   eval: 'eval.json',
   contracts: 'contracts',

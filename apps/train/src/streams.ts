@@ -5,7 +5,7 @@
  */
 
 /** Stream identifiers; fixed forever (changing one changes every run's numbers). */
-export const STREAM = { environment: 1, replay: 2, explore: 3, weights: 4, agent: 5 } as const;
+export const STREAM = { environment: 1, replay: 2, explore: 3, weights: 4, agent: 5, taylor: 6 } as const;
 
 /**
  * Seed of the fixed probe markets that metrics lines report on: the same for every run and seed,

@@ -31,6 +31,7 @@ import {
   setBackend,
 } from '@diffcontract/sac';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { type CompactSummary, compactPolicy } from './compact-export.js';
 import type { TrainConfig } from './config.js';
 import { UsageError } from './config-load.js';
 import { registerBuiltinEnvironments } from './environments.js';
@@ -243,7 +244,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         for (let u = 0; u < c.budget.updatesPerStep; u++) {
           replay.sample(replayNoise, batch);
           agent.update(batch);
-          pruner?.afterUpdate(agent.updates);
+          pruner?.afterUpdate(agent.updates, batch);
           intervalUpdates++;
         }
       }
@@ -296,13 +297,18 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     if (status !== 'finished') return { status, step, wallSeconds: loopSeconds, backend: backend.name };
 
     // ---- finish ------------------------------------------------------------------------------
-    saveArtefact(join(runDir, RUN_FILES.policy), agent.actor.toArtefact());
+    const policy = agent.actor.toArtefact();
+    saveArtefact(join(runDir, RUN_FILES.policy), policy);
+    // EDMSAC: the pruned policy with its masked units removed (same actions, fewer FLOPs per step).
+    const compact = agent.actor.kind === 'diffusion' ? compactPolicy(policy) : null;
+    if (compact) saveArtefact(join(runDir, RUN_FILES.policyCompact), compact.artefact);
     const evaluation = await evaluateRun({ runDir, config: c, actor: agent.actor, io });
-    const timing: RunTiming = {
+    const timing: RunTiming & { compactActor?: CompactSummary } = {
       loopSeconds,
       wallSeconds: elapsedBefore + (now() - sessionStart) / 1000,
       backend: backend.name,
       threads: backend.threads ?? 1,
+      ...(compact ? { compactActor: compact.summary } : {}),
     };
     writeJson(join(runDir, RUN_FILES.timing), timing);
     writeReport(runDir, {

@@ -1,0 +1,57 @@
+/**
+ * The compacted export of a pruned (EDMSAC) policy: the same policy with its masked hidden units
+ * physically removed (@diffcontract/pruning's compactNetwork: kernel columns, biases and outgoing
+ * rows dropped), written beside the dense policy as `policy-compact.json` + `.bin`. It computes the
+ * masked actor's actions to float32 rounding with fewer FLOPs per denoising step.
+ *
+ * Format: the same diffcontract-weights artefact as `policy` (kind `diffusion`), without `mask.i`
+ * tensors, with `config.hidden` set to the kept widths of eps_theta. The time MLP's hidden width is
+ * read from the tensor shapes. Load it with diffusion-actor's `ActorInference` (shapes, not config,
+ * give the widths) or pruning's `actorNetworkFromArtefact` + `actorDenoise`; `DiffusionActor` loads
+ * it only when no time-MLP unit was pruned (its time hidden width is fixed at 2 x timeEmbedding).
+ */
+import { packArtefact, tensorOf, type WeightsArtefact } from '@diffcontract/diffusion-actor';
+import { actorArtefactTensors, actorNetworkFromArtefact, compactNetwork } from '@diffcontract/pruning';
+
+/** What timing.json records about the compacted actor. */
+export interface CompactSummary {
+  /** FLOPs of one denoising step's eps_theta evaluation (pruning's FLOP convention) */
+  flopsPerStep: { dense: number; compacted: number };
+  parameters: { dense: number; compacted: number };
+  /** hidden widths in setUnitMasks order (time hidden, then eps_theta's hidden layers) */
+  widths: { dense: number[]; compacted: number[] };
+}
+
+/** Keep masks carried by a policy artefact (`mask.0`, `mask.1`, ...), or null when it has none. */
+export function policyMasks(artefact: WeightsArtefact): Uint8Array[] | null {
+  const names = new Set(artefact.manifest.tensors.map((t) => t.name));
+  if (!names.has('mask.0')) return null;
+  const masks: Uint8Array[] = [];
+  for (let i = 0; names.has(`mask.${i}`); i++) {
+    masks.push(Uint8Array.from(tensorOf(artefact, `mask.${i}`), (v) => (v === 0 ? 0 : 1)));
+  }
+  return masks;
+}
+
+/** The policy with its masked units removed, or null when it carries no masks. */
+export function compactPolicy(
+  artefact: WeightsArtefact,
+): { artefact: WeightsArtefact; summary: CompactSummary } | null {
+  const masks = policyMasks(artefact);
+  if (!masks) return null;
+  const result = compactNetwork(actorNetworkFromArtefact(artefact), masks);
+  const widths = result.network.groups.map((g) => result.network.layers[g.layer]!.outDim);
+  const compacted = packArtefact(
+    artefact.manifest.kind,
+    { ...artefact.manifest.config, hidden: widths.slice(1) },
+    actorArtefactTensors(result.network),
+  );
+  return {
+    artefact: compacted,
+    summary: {
+      flopsPerStep: { dense: result.flops.before, compacted: result.flops.after },
+      parameters: { dense: result.parameters.before, compacted: result.parameters.after },
+      widths: { dense: masks.map((m) => m.length), compacted: widths },
+    },
+  };
+}
