@@ -5,6 +5,7 @@
  * masks and the same noise.
  */
 import { createNoise } from '@diffcontract/diffusion-actor';
+import * as tf from '@tensorflow/tfjs';
 import { describe, expect, test } from 'vitest';
 import { createSacAgent } from './agent.js';
 import type { SacAgent } from './agent-types.js';
@@ -86,13 +87,16 @@ describe('actor gate gradients', () => {
     agent.dispose();
   });
 
-  test('leave weights, update count and masks as they were', () => {
+  test('leave weights, update count and masks as they were, and no tensors behind', () => {
     const agent = trainedAgent({});
     const masks = [8, 6, 6].map((w) => Float32Array.from({ length: w }, (_, j) => (j === 0 ? 0 : 1)));
     agent.actor.setUnitMasks!(masks);
     const before = agent.actor.variables.map((v) => (v.dataSync() as Float32Array).slice());
     const updates = agent.updates;
     agent.actorGateGradients(batchOf(1), createNoise(1));
+    const tensors = tf.memory().numTensors;
+    agent.actorGateGradients(batchOf(1), createNoise(1));
+    expect(tf.memory().numTensors).toBe(tensors);
     expect(agent.actor.variables.map((v) => v.dataSync() as Float32Array)).toEqual(before);
     expect(agent.updates).toBe(updates);
     expect(agent.actor.unitGates!()).toEqual(masks);
