@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import {
   type CurvePoint,
+  compareRuns,
   configRow,
   curveBand,
   pairedComparison,
@@ -130,5 +131,20 @@ describe('aggregation', () => {
     expect(pairedComparison(ed, dm, 'ratioRaw').difference.mean).toBeCloseTo(0, 12);
     // medians are half the means in these runs: half the difference
     expect(pairedComparison(ed, dm, 'medianRepaired').difference.mean).toBeCloseTo(0.05, 12);
+  });
+});
+
+describe('comparing two experiments', () => {
+  test('identical runs count as identical; a changed figure is found with its size', () => {
+    const a = [run('edmsac', 0, 0.3, 0.6), run('dmsac', 0, 0.2, 0.5)];
+    a[0]!.curve = [point(0, 1), point(30, 2)];
+    const b = [run('edmsac', 0, 0.3, 0.6), run('dmsac', 0, 0.2, 0.45), run('dmsac', 1, 0, 0)];
+    b[0]!.curve = [point(0, 1), point(30, 2)];
+    const c = compareRuns(a, b);
+    expect(c).toMatchObject({ compared: 2, identical: 1, differing: ['dmsac-s0'] });
+    // repaired mean 0.5 vs 0.45, and its median (half of it) 0.25 vs 0.225
+    expect(c.maxAbsDifference).toBeCloseTo(0.05, 12);
+    b[0]!.curve = [point(0, 1), point(30, 2.5)];
+    expect(compareRuns(a, b).differing).toEqual(['edmsac-s0', 'dmsac-s0']);
   });
 });

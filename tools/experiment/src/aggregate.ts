@@ -229,3 +229,49 @@ export function pairedComparison(
     relative: pairedRelativeBootstrap(e, d),
   };
 }
+
+export interface RunComparison {
+  /** runs present in both sets */
+  compared: number;
+  /** runs whose evaluation figures and probe curves are equal to the last bit */
+  identical: number;
+  /** largest absolute difference of any evaluation figure or probe value */
+  maxAbsDifference: number;
+  differing: string[];
+}
+
+/** Run-by-run comparison of two experiments (the same design run twice). Timing fields are ignored. */
+export function compareRuns(a: readonly RunResult[], b: readonly RunResult[]): RunComparison {
+  const other = new Map(b.map((r) => [r.id, r]));
+  const out: RunComparison = { compared: 0, identical: 0, maxAbsDifference: 0, differing: [] };
+  for (const r of a) {
+    const s = other.get(r.id);
+    if (!s) continue;
+    out.compared++;
+    const x: number[] = [];
+    const y: number[] = [];
+    const figures = [
+      'meanRatioRaw',
+      'meanRatioRepaired',
+      'medianRatioRepaired',
+      'meanViolationRaw',
+      'feasibleShareRaw',
+      'feasibleShareRepaired',
+    ] as const;
+    for (const f of figures) {
+      x.push(r.eval[f]);
+      y.push(s.eval[f]);
+    }
+    x.push(r.eval.certifiedShare ?? -1, ...r.curve.flatMap((p) => [p.probeRatio, p.probeRatioRepaired]));
+    y.push(s.eval.certifiedShare ?? -1, ...s.curve.flatMap((p) => [p.probeRatio, p.probeRatioRepaired]));
+    let same = x.length === y.length;
+    for (let i = 0; i < Math.min(x.length, y.length); i++) {
+      const d = Math.abs(x[i]! - y[i]!);
+      if (!(d === 0)) same = false;
+      if (Number.isFinite(d)) out.maxAbsDifference = Math.max(out.maxAbsDifference, d);
+    }
+    if (same) out.identical++;
+    else out.differing.push(r.id);
+  }
+  return out;
+}

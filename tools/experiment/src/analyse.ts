@@ -11,8 +11,10 @@ import { writeFileAtomic } from '@diffcontract/env';
 import {
   baselineRow,
   type ConfigRow,
+  compareRuns,
   curveBand,
   pairedComparison,
+  type RunComparison,
   type RunResult,
   readRun,
   runRow,
@@ -34,6 +36,8 @@ export interface AnalyseOptions {
   startedAt: Date;
   trainingSeconds: number;
   resumed: boolean;
+  /** results.json of an earlier run of the same design to compare run by run */
+  compare?: string;
 }
 
 const COLORS = { edmsac: '#d62728', dmsac: '#1f77b4', sac: '#2ca02c', random: '#7f7f7f' } as const;
@@ -75,6 +79,9 @@ export interface Results {
   speed: SpeedResult[];
   runs: RunResult[];
   random: BaselineSummary[];
+  reproducibility:
+    | (RunComparison & { against: string; againstDate: string; againstCommit: string | null })
+    | null;
 }
 
 function write(path: string, text: string): void {
@@ -220,7 +227,17 @@ export async function analyse(opts: AnalyseOptions): Promise<Results> {
     speed,
     runs: results,
     random,
+    reproducibility: null,
   };
+  if (opts.compare) {
+    const earlier = JSON.parse(readFileSync(opts.compare, 'utf8')) as Results;
+    res.reproducibility = {
+      ...compareRuns(results, earlier.runs),
+      against: opts.compare,
+      againstDate: earlier.generated.date,
+      againstCommit: earlier.generated.code?.commit ?? null,
+    };
+  }
 
   write(join(out, 'results.json'), `${JSON.stringify(res, null, 1)}\n`);
   write(join(out, 'table.md'), renderTable(res));

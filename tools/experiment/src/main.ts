@@ -24,6 +24,7 @@ export interface Options {
   out: string;
   runs?: string;
   resume: boolean;
+  compare?: string;
 }
 
 function positiveInt(name: string) {
@@ -52,6 +53,10 @@ async function run(opts: Options): Promise<number> {
   const out = resolve(base, opts.out);
   const runsDir = opts.runs ? resolve(base, opts.runs) : join(out, 'runs');
   const cli = join(ROOT, 'apps/train/dist/cli.js');
+  if (opts.compare && !existsSync(resolve(base, opts.compare))) {
+    process.stderr.write(`diffcontract-experiment: --compare: no such file (${opts.compare})\n`);
+    return 2;
+  }
   if (!existsSync(cli)) {
     process.stderr.write(`diffcontract-experiment: training app not built, run pnpm build first (${cli})\n`);
     return 2;
@@ -122,6 +127,7 @@ async function run(opts: Options): Promise<number> {
     startedAt: new Date(started),
     trainingSeconds,
     resumed: result.skipped.length > 0,
+    compare: opts.compare ? resolve(base, opts.compare) : undefined,
   });
   process.stdout.write(
     `results written to ${out} (total ${formatDuration((Date.now() - started) / 1000)})\n`,
@@ -144,6 +150,7 @@ export function buildProgram(): Command {
     .option('--out <dir>', 'results directory', join(ROOT, 'docs/results'))
     .option('--runs <dir>', 'run directories (default <out>/runs)')
     .option('--resume', 'skip runs whose eval.json exists, continue checkpointed ones', false)
+    .option('--compare <results.json>', 'compare every run with those of an earlier run of the same mode')
     .showHelpAfterError(false);
 }
 

@@ -147,6 +147,21 @@ const ms = (r: ConfigRow) =>
     ? `${(1000 * r.secondsPerUpdate.mean).toFixed(0)} ± ${(1000 * r.secondsPerUpdate.std).toFixed(0)} ms`
     : '-';
 
+function reproLines(res: Results): string[] {
+  const r = res.reproducibility;
+  if (!r) return [];
+  const verdictText =
+    r.identical === r.compared
+      ? 'every evaluation figure and every probe value is identical to the last bit'
+      : `${r.identical} runs are identical to the last bit, ${r.differing.length} differ (${r.differing.join(', ')}; largest difference ${r.maxAbsDifference.toPrecision(3)})`;
+  return [
+    '## Reproducibility check',
+    '',
+    `These runs were compared run by run with an independent run of the same mode from scratch (\`${r.against}\`, ${r.againstDate}, commit ${r.againstCommit ? `\`${r.againstCommit.slice(0, 10)}\`` : 'not recorded'}): of ${r.compared} runs, ${verdictText}.${r.identical === r.compared ? ' Only wall times differ.' : ''}`,
+    '',
+  ];
+}
+
 function codeLine(res: Results): string {
   const c = res.generated.code;
   if (!c?.commit) return 'Code: not recorded (no git checkout).';
@@ -228,6 +243,7 @@ export function renderReadme(res: Results): string {
     '',
     'Learning curves are on the probe markets (noise-free policy), bands mean ± one standard deviation over seeds, raw and repaired on separate axes (repaired values reach thousands below zero on a few markets). Sweep plots show the raw mean U/U* and the median (over markets) U/U* after repair, mean ± one standard deviation over seeds.',
     '',
+    ...reproLines(res),
     '## Reproduce',
     '',
     '```sh',
