@@ -40,6 +40,7 @@ function run(algo: 'edmsac' | 'dmsac', seed: number, raw: number, repaired: numb
     loopSeconds: 1,
     wallSeconds: 1,
     prunedShare: 0,
+    zeroShareRepaired: 0,
   };
 }
 

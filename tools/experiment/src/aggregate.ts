@@ -46,6 +46,8 @@ export interface RunResult {
   loopSeconds: number;
   wallSeconds: number;
   prunedShare: number;
+  /** share of evaluation markets whose repaired contract is worth exactly 0 (no effort asked, nothing paid) */
+  zeroShareRepaired: number;
 }
 
 /** Wall seconds per update: median of 1/updatesPerSec over intervals that updated, the first dropped. */
@@ -62,7 +64,7 @@ export function readRun(runsDir: string, spec: RunSpec): RunResult {
   const dir = join(runsDir, spec.id);
   const ev = readJson<{
     summary: Omit<EvalFigures, 'medianRatioRepaired'>;
-    perMarket: { uStar: number; repaired: { ratio: number } }[];
+    perMarket: { uStar: number; repaired: { ratio: number; utility: number } }[];
   }>(join(dir, 'eval.json'));
   const timing = readJson<{ loopSeconds: number; wallSeconds: number }>(join(dir, 'timing.json'));
   const lines = readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
@@ -89,6 +91,7 @@ export function readRun(runsDir: string, spec: RunSpec): RunResult {
     loopSeconds: timing.loopSeconds,
     wallSeconds: timing.wallSeconds,
     prunedShare: lines.at(-1)?.prunedShare ?? 0,
+    zeroShareRepaired: mean(ev.perMarket.map((m) => (m.repaired.utility === 0 ? 1 : 0))),
   };
 }
 

@@ -113,6 +113,17 @@ function findings(res: Results): string[] {
     out.push(
       '- Offering nothing (q = 0 and R = 0 everywhere) is feasible and has U/U* = 0. After repair, every learned policy here does worse than that on average: repair makes a contract feasible by paying enough, and the contracts these policies propose need a lot of paying.',
     );
+  const zero = (algo: string) => res.runs.filter((r) => r.algo === algo && r.id === `${algo}-s${r.seed}`);
+  const zeroText = (['edmsac', 'dmsac', 'sac'] as const)
+    .map((a) => {
+      const runs = zero(a);
+      const all = runs.filter((r) => r.zeroShareRepaired === 1).length;
+      return `${{ edmsac: 'EDMSAC', dmsac: 'DMSAC', sac: 'Gaussian SAC' }[a]} ${all} of ${runs.length} seeds (${pct(runs.reduce((s, r) => s + r.zeroShareRepaired, 0) / Math.max(1, runs.length))} of markets)`;
+    })
+    .join(', ');
+  out.push(
+    `- Policies that end up asking for nothing: after repair, the contract is worth exactly 0 (no effort, no payment) on every evaluation market for ${zeroText}.`,
+  );
   out.push(
     `- Raw (unrepaired) contracts are feasible in ${pct(ed!.feasibleRaw.mean)} (EDMSAC), ${pct(dm!.feasibleRaw.mean)} (DMSAC), ${pct(sac!.feasibleRaw.mean)} (SAC) and ${pct(rnd!.feasibleRaw.mean)} (random) of the markets; after exact repair ${minRepaired === 1 ? 'every contract is feasible' : `at least ${pct(minRepaired)} are feasible`}, and z3 certifies ${pct(Math.min(...[ed, dm, sac, rnd].map((r) => r!.certified?.mean ?? Number.NaN)))} of the repaired contracts (the lowest share of the four).`,
   );
