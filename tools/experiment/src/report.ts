@@ -61,9 +61,11 @@ export function verdict(c: PairedComparison): string {
   if (!Number.isFinite(d.lo)) return `${what}: too few seed pairs for an interval.`;
   const rel = c.relative;
   const boot =
-    rel.lo > 0 || rel.hi < 0
-      ? ' The bootstrap interval of the relative difference excludes 0; with this few seeds a percentile bootstrap is too narrow, so the t-interval is the one to go by.'
-      : '';
+    rel.lo === rel.hi
+      ? ' The bootstrap interval of the relative difference collapses to a point: a single seed pair carries the whole difference, so it says nothing beyond that pair.'
+      : rel.lo > 0 || rel.hi < 0
+        ? ' The bootstrap interval of the relative difference excludes 0; with this few seeds a percentile bootstrap is too narrow, so the t-interval is the one to go by.'
+        : '';
   if (d.lo > 0)
     return `EDMSAC's ${what} is higher than DMSAC's: the 95% t-interval of the paired difference lies above 0.`;
   if (d.hi < 0)
