@@ -34,7 +34,7 @@ describe('presets', () => {
         name: 'two-period-contract',
         penalty: 5,
         scale: 'beta',
-        rewardTransform: 'none',
+        rewardTransform: 'symlog',
       });
       expect(c.pruning.ratio).toBe(0.1);
     }

@@ -129,7 +129,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   algo: 'dmsac',
   seed: 0,
   backend: 'auto',
-  environment: { name: 'two-period-contract', penalty: 5, scale: 'beta', rewardTransform: 'none' },
+  environment: { name: 'two-period-contract', penalty: 5, scale: 'beta', rewardTransform: 'symlog' },
   actor: { name: 'auto', hidden: 256, denoisingSteps: 5, lr: 1e-4, options: {} },
   critic: { hidden: 256, lr: 1e-3 },
   sac: {
