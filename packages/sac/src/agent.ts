@@ -197,12 +197,13 @@ class Sac implements SacAgent {
         withGates(gates as tf.Tensor1D[], () => {
           const sample = actor.sample(s, noise);
           const meanQ = tf.mean(this.critic.min(s, sample.actions, { frozen: true })) as tf.Scalar;
-          if (!useEntropy) return tf.neg(meanQ) as tf.Scalar;
+          const objective = sample.penalty ? tf.sub(meanQ, sample.penalty) : meanQ;
+          if (!useEntropy) return tf.neg(objective) as tf.Scalar;
           let entropy: tf.Scalar;
           if (sample.logProb) entropy = tf.neg(tf.mean(sample.logProb)) as tf.Scalar;
           else if (actor.entropy) entropy = actor.entropy(s, noise);
           else throw new Error(`actor '${actor.kind}' has neither logProb nor entropy()`);
-          return tf.sub(tf.neg(meanQ), tf.mul(alpha, entropy)) as tf.Scalar;
+          return tf.sub(tf.neg(objective), tf.mul(alpha, entropy)) as tf.Scalar;
         });
       const { value, grads } = tf.valueAndGrads(loss)(values.map((g) => tf.tensor1d(g)));
       return [value, ...grads];
