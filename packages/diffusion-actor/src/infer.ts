@@ -9,7 +9,7 @@
  * mish(z) * m feeds only that product. The time embedding and the first layer's time block are
  * evaluated once per load (they do not depend on the state), so a step costs three products.
  */
-import { sinusoidalEmbedding } from './actor.js';
+import { sinusoidalEmbedding } from './embedding.js';
 import { tensorOf, type WeightsArtefact } from './nn/artefact.js';
 import type { NoiseSource } from './nn/noise.js';
 import { vpSchedule } from './schedule.js';

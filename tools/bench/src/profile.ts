@@ -45,6 +45,7 @@ async function main(): Promise<void> {
     .option('--batch <n>', '', '256')
     .option('--updates <n>', '', '20')
     .option('--backend <name>', '', 'wasm')
+    .option('--entropy', 'the training default instead: kNN entropy term and automatic temperature')
     .parse(process.argv.slice(2), { from: 'user' })
     .opts();
   const S = stateDim(3);
@@ -63,7 +64,9 @@ async function main(): Promise<void> {
     { hidden: [H, H], steps: +o.steps },
   );
   const agent = createSacAgent(
-    { batchSize: B, criticHidden: [H, H], initialAlpha: 0, autoTemperature: false },
+    o.entropy
+      ? { batchSize: B, criticHidden: [H, H] }
+      : { batchSize: B, criticHidden: [H, H], initialAlpha: 0, autoTemperature: false },
     actor,
   );
   for (let i = 0; i < 10; i++) agent.update(batch);

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, test } from 'vitest';
 import { DiffusionActor } from '../actor.js';
 import { useTestBackend } from '../test-backend.js';
+import { profileWasmKernels } from '../wasm/tfjs-kernels.js';
 import { setFastKernels } from './fast.js';
 import { linear } from './layers.js';
 import { createNoise } from './noise.js';
@@ -117,6 +118,18 @@ describe.skipIf(!onWasm).each([
       expect((tf.memory() as { numDataBuffers: number }).numDataBuffers).toBe(before);
     },
   );
+});
+
+test.skipIf(!onWasm)('profileWasmKernels counts the module functions a layer runs', () => {
+  setFastKernels(true);
+  let ticks = 0;
+  profileWasmKernels(true, () => ticks++);
+  tf.tidy(() => linear(tf.ones([4, 3]) as tf.Tensor2D, tf.ones([3, 5]) as tf.Tensor2D, null, { mish: true }));
+  const times = profileWasmKernels(false)!;
+  expect(times.gemm?.calls).toBe(1);
+  expect(times.epilogue?.calls).toBe(1);
+  expect(ticks).toBe(4); // two readings per call
+  expect(profileWasmKernels(false)).toBeNull();
 });
 
 describe.skipIf(!onWasm)('the diffusion actor: fast kernels equal the reference path', () => {

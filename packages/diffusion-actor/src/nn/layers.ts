@@ -137,7 +137,7 @@ function linearWasm(
     const ins: Record<string, tf.Tensor> = { x, w };
     if (b) ins.b = b;
     if (offset) ins.off = offset;
-    const attrs: LinearAttrs & { withD: boolean } = { mish: act, offRows, withD };
+    const attrs: LinearAttrs = { mish: act, offRows, withD };
     return tf.engine().runKernel(LINEAR_KERNEL, ins, attrs as unknown as tf.NamedAttrMap) as
       | tf.Tensor
       | tf.Tensor[];

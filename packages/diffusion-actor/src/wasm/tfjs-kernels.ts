@@ -97,6 +97,8 @@ export interface LinearAttrs {
   mish: boolean;
   /** 0: no offset input; 1: an offset broadcast over rows; otherwise one offset row per batch row */
   offRows: number;
+  /** also output the activation's derivative (for the backward pass) */
+  withD: boolean;
 }
 
 export interface LinearGradAttrs {
@@ -122,7 +124,7 @@ function linearKernel({
   const be = backend as WasmBackendLike;
   const k = kernelsOf(be);
   const { x, w, b, off } = inputs as Record<string, tf.TensorInfo | undefined>;
-  const { mish, offRows, withD } = attrs as unknown as LinearAttrs & { withD: boolean };
+  const { mish, offRows, withD } = attrs as unknown as LinearAttrs;
   const [B, K] = x!.shape as [number, number];
   const N = w!.shape[1]!;
   const y = be.makeOutput([B, N], 'float32');
