@@ -44,6 +44,19 @@ type LastScalars = {
   meanQ: tf.Scalar;
 };
 
+function lastScalarValues(last: LastScalars): Record<keyof LastScalars, number | null> {
+  const read = (t: tf.Scalar) => {
+    const v = t.dataSync()[0] as number;
+    return Number.isFinite(v) ? v : null;
+  };
+  return {
+    criticLoss: read(last.criticLoss),
+    actorLoss: read(last.actorLoss),
+    entropy: read(last.entropy),
+    meanQ: read(last.meanQ),
+  };
+}
+
 class Sac implements SacAgent {
   readonly config: Readonly<SacConfig>;
   readonly targetActor: Actor;
@@ -264,6 +277,9 @@ class Sac implements SacAgent {
         noise: this.noise.state() as unknown as Record<string, unknown>,
         actNoise: this.actNoise.state() as unknown as Record<string, unknown>,
         adamSteps: Object.fromEntries(this.optimizers().map(([n, o]) => [n, o.step])),
+        // With actorEvery > 1 the metrics of a critic-only update repeat the last actor step's
+        // losses; saved so a resumed agent reports the same (NaN is stored as null).
+        lastScalars: this.last ? lastScalarValues(this.last) : null,
       },
       {
         actor: this.actor.toArtefact(),
@@ -284,6 +300,7 @@ class Sac implements SacAgent {
       noise: NoiseState;
       actNoise: NoiseState;
       adamSteps: Record<string, number>;
+      lastScalars?: Record<keyof LastScalars, number | null> | null;
     };
     this.actor.loadWeights(partOf(artefact, 'actor'));
     this.targetActor.loadWeights(partOf(artefact, 'targetActor'));
@@ -303,6 +320,16 @@ class Sac implements SacAgent {
     if (this.last)
       tf.dispose([this.last.criticLoss, this.last.actorLoss, this.last.entropy, this.last.meanQ]);
     this.last = null;
+    const saved = cfg.lastScalars;
+    if (saved) {
+      const scalar = (v: number | null) => tf.keep(tf.scalar(v ?? Number.NaN));
+      this.last = {
+        criticLoss: scalar(saved.criticLoss),
+        actorLoss: scalar(saved.actorLoss),
+        entropy: scalar(saved.entropy),
+        meanQ: scalar(saved.meanQ),
+      };
+    }
   }
 
   dispose(): void {
