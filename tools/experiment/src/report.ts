@@ -61,7 +61,7 @@ export function verdict(c: PairedComparison): string {
   if (!Number.isFinite(d.lo)) return `${what}: too few seed pairs for an interval.`;
   const rel = c.relative;
   const boot =
-    rel.lo === rel.hi
+    Math.abs(rel.hi - rel.lo) <= 1e-9 * Math.max(1, Math.abs(rel.mean))
       ? ' The bootstrap interval of the relative difference collapses to a point: a single seed pair carries the whole difference, so it says nothing beyond that pair.'
       : rel.lo > 0 || rel.hi < 0
         ? ' The bootstrap interval of the relative difference excludes 0; with this few seeds a percentile bootstrap is too narrow, so the t-interval is the one to go by.'
