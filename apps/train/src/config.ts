@@ -140,9 +140,11 @@ export const DEFAULT_CONFIG: TrainConfig = {
     autoTemperature: true,
     alphaLr: 3e-4,
     targetEntropy: 'auto',
-    actorEvery: 1,
+    // Four critic steps per actor step (with budget.updatesPerStep 4): the critic, not the actor's
+    // gradient, limits learning on this budget (README, results of the default config).
+    actorEvery: 4,
   },
-  budget: { steps: 3000, marketsPerStep: 16, updatesPerStep: 1, warmupSteps: 50 },
+  budget: { steps: 3000, marketsPerStep: 16, updatesPerStep: 4, warmupSteps: 50 },
   exploration: { noise: 0.2, noiseFinal: 0.05 },
   logging: { logEvery: 100, checkpointEvery: 500, probeSize: 32 },
   pruning: { strategy: 'auto', ratio: 0.1, every: 100, rampShare: 0.3 },
@@ -155,6 +157,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
  */
 export const PAPER_CONFIG: TrainConfig = {
   ...DEFAULT_CONFIG,
+  sac: { ...DEFAULT_CONFIG.sac, actorEvery: 1 },
   budget: { steps: 100_000, marketsPerStep: 16, updatesPerStep: 1, warmupSteps: 1000 },
   logging: { logEvery: 500, checkpointEvery: 5000, probeSize: 100 },
   pruning: { ...DEFAULT_CONFIG.pruning, every: 1000 },
