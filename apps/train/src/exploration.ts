@@ -30,6 +30,6 @@ export function addExplorationNoise(actions: Float32Array, std: number, noise: N
   const z = noise.normals(actions.length);
   for (let k = 0; k < actions.length; k++) {
     const v = actions[k]! + std * z[k]!;
-    actions[k] = v < -1 ? -1 : v > 1 ? 1 : v;
+    actions[k] = Math.max(-1, Math.min(1, v));
   }
 }
