@@ -140,11 +140,11 @@ export const DEFAULT_CONFIG: TrainConfig = {
     autoTemperature: true,
     alphaLr: 3e-4,
     targetEntropy: 'auto',
-    // Four critic steps per actor step (with budget.updatesPerStep 4): the critic, not the actor's
+    // Eight critic steps per actor step (with budget.updatesPerStep 8): the critic, not the actor's
     // gradient, limits learning on this budget (README, results of the default config).
-    actorEvery: 4,
+    actorEvery: 8,
   },
-  budget: { steps: 3000, marketsPerStep: 16, updatesPerStep: 4, warmupSteps: 50 },
+  budget: { steps: 3000, marketsPerStep: 16, updatesPerStep: 8, warmupSteps: 50 },
   exploration: { noise: 0.2, noiseFinal: 0.05 },
   logging: { logEvery: 100, checkpointEvery: 500, probeSize: 32 },
   pruning: { strategy: 'auto', ratio: 0.1, every: 100, rampShare: 0.3 },
