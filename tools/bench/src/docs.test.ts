@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readSection, replaceSection, writeSections } from './docs.js';
-import { FIGURES, formatScaling, formatTable } from './main.js';
+import { FIGURES, formatScaling, formatTable, medianProfile } from './main.js';
 
 const doc =
   'intro\n<!-- bench:figures -->\nold\n<!-- /bench:figures -->\nprose\n<!-- bench:scaling -->\n<!-- /bench:scaling -->\n';
@@ -69,5 +69,23 @@ describe('tables', () => {
       loadAverage: { before: [1, 1, 1], after: [1, 1, 1] },
     });
     expect(text).toContain('| hidden 64 | - | 10.0 / 5.0 (0.50) | - |');
+  });
+});
+
+describe('profile medians', () => {
+  it('takes each category and total as the median over runs', () => {
+    const run = (total: number, matMul: number) => ({
+      wallMsPerUpdate: total * 2,
+      cpuMsPerUpdate: total,
+      profiledMsPerUpdate: total,
+      kernelCallsPerUpdate: 244,
+      categories: { matMul, other: total - matMul },
+      kernels: [{ name: `k${total}`, msPerUpdate: matMul, callsPerUpdate: 1 }],
+    });
+    const m = medianProfile([run(50, 30), run(70, 40), run(60, 20)]);
+    expect(m.profiledMsPerUpdate).toBe(60);
+    expect(m.categories.matMul).toBe(30);
+    expect(m.categories.other).toBe(30); // medians are per category: 20, 30, 40
+    expect(m.kernels[0]!.name).toBe('k60'); // the run with the median total
   });
 });

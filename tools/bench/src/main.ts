@@ -58,6 +58,14 @@ function runChild(cmd: string, args: string[], env?: Record<string, string>): Re
   return lastJsonLine(r.stdout);
 }
 
+/**
+ * Environment of the reference's process. The reference calls torch.set_num_threads(1), but Debian's
+ * torch with OpenBLAS (pthreads) still starts a second BLAS thread: measured here, the process used
+ * 1.6 CPUs on 2 cores, and it collapses when other work takes the second core. The issue compares
+ * one thread against one thread, so the BLAS and OpenMP pools are pinned to one thread as well.
+ */
+export const REFERENCE_ENV = { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+
 /** The first Python that imports torch, or null: PyTorch is optional. */
 export function findTorchPython(explicit?: string): { python: string; torch: string } | null {
   const candidates = [explicit, process.env.DIFFCONTRACT_PYTHON, 'python3', '/usr/bin/python3', 'python'];
@@ -107,7 +115,9 @@ export function runBench(
     ours.push(pick(o));
     log(`rep ${rep}/${reps} ours      ${FIGURES.map((f) => `${f}=${ours.at(-1)![f]}`).join(' ')}`);
     if (python) {
-      reference.push(pick(runChild(python, [referenceScript, '--threads', '1', ...workloadArgs(w)])));
+      reference.push(
+        pick(runChild(python, [referenceScript, '--threads', '1', ...workloadArgs(w)], REFERENCE_ENV)),
+      );
       log(`rep ${rep}/${reps} reference ${FIGURES.map((f) => `${f}=${reference.at(-1)![f]}`).join(' ')}`);
     }
   }
@@ -160,7 +170,7 @@ export function formatTable(r: BenchResult): string {
     `load average (1, 5, 15 min) before ${m.loadAverage?.before.join(', ') ?? '-'}, after ${m.loadAverage?.after.join(', ') ?? '-'}`,
     `workload: hidden ${m.hidden}, T ${m.steps}, batch ${m.batch}, ${m.seconds}s per figure, ${m.reps} reps alternating (medians)`,
     r.reference
-      ? `reference: PyTorch via ${m.python}, 1 thread`
+      ? `reference: PyTorch via ${m.python}, 1 thread (torch.set_num_threads(1) and OPENBLAS/OMP/MKL_NUM_THREADS=1)`
       : 'reference: PyTorch not installed (apt-get install -y python3-torch libopenblas0-pthread); our figures alone',
     '',
     '| figure | ours | reference | ours/reference | spread ours / reference / ratio |',
@@ -206,7 +216,7 @@ export function formatProfile(
   const share = (x: number | undefined, total: number) =>
     x === undefined ? '' : ` (${Math.round((100 * x) / total)}%)`;
   const lines = [
-    `date: ${meta.date}; command: \`pnpm -s bench --profile\`; machine: ${meta.cpu} (${meta.cores} cores), node ${meta.node}; load average before ${(meta.loadAverage as { before: number[] }).before.join(', ')}, after ${(meta.loadAverage as { after: number[] }).after.join(', ')}`,
+    `date: ${meta.date}; command: \`pnpm -s bench --profile${meta.entropy ? ' --entropy' : ''}\` (medians of ${meta.reps} runs per path, alternating); machine: ${meta.cpu} (${meta.cores} cores), node ${meta.node}; load average before ${(meta.loadAverage as { before: number[] }).before.join(', ')}, after ${(meta.loadAverage as { after: number[] }).after.join(', ')}`,
     '',
     '| where the time goes (CPU ms per update) | reference paths (tfjs ops, JS kernels) | fast paths (wasm SIMD kernels) |',
     '| --- | ---: | ---: |',
@@ -235,18 +245,55 @@ export function formatProfile(
   return lines.join('\n');
 }
 
-function runProfile(w: Workload): { text: string; json: Record<string, unknown> } {
+/** Per-field medians of several profiles (categories, totals; kernel lists from the median run). */
+export function medianProfile(runs: ProfileResult[]): ProfileResult {
+  const byTotal = [...runs].sort((a, b) => a.profiledMsPerUpdate - b.profiledMsPerUpdate);
+  const mid = byTotal[(byTotal.length - 1) >> 1]!;
+  const names = new Set(runs.flatMap((r) => Object.keys(r.categories)));
+  const categories: Record<string, number> = {};
+  for (const n of names) categories[n] = median(runs.map((r) => r.categories[n] ?? 0));
+  return {
+    ...mid,
+    wallMsPerUpdate: median(runs.map((r) => r.wallMsPerUpdate)),
+    cpuMsPerUpdate: median(runs.map((r) => r.cpuMsPerUpdate)),
+    profiledMsPerUpdate: median(runs.map((r) => r.profiledMsPerUpdate)),
+    categories,
+  };
+}
+
+function runProfile(
+  w: Workload,
+  entropy: boolean,
+  reps: number,
+  log: (s: string) => void,
+): { text: string; json: Record<string, unknown> } {
   const loadBefore = loadAverage();
   const date = new Date().toISOString();
   const args = [profileScript, '--hidden', `${w.hidden}`, '--steps', `${w.steps}`, '--batch', `${w.batch}`];
-  const reference = runChild(process.execPath, args, {
-    DIFFCONTRACT_FAST_KERNELS: '0',
-  }) as unknown as ProfileResult;
-  const fast = runChild(process.execPath, args, {
-    DIFFCONTRACT_FAST_KERNELS: '1',
-  }) as unknown as ProfileResult;
-  const meta = { ...machineInfo(), date, loadAverage: { before: loadBefore, after: loadAverage() } };
-  return { text: formatProfile(reference, fast, meta), json: { machine: meta, reference, fast } };
+  if (entropy) args.push('--entropy');
+  const reference: ProfileResult[] = [];
+  const fast: ProfileResult[] = [];
+  for (let rep = 1; rep <= reps; rep++) {
+    reference.push(
+      runChild(process.execPath, args, { DIFFCONTRACT_FAST_KERNELS: '0' }) as unknown as ProfileResult,
+    );
+    fast.push(
+      runChild(process.execPath, args, { DIFFCONTRACT_FAST_KERNELS: '1' }) as unknown as ProfileResult,
+    );
+    log(
+      `profile rep ${rep}/${reps}: reference paths ${reference.at(-1)!.profiledMsPerUpdate.toFixed(1)} ms, fast paths ${fast.at(-1)!.profiledMsPerUpdate.toFixed(1)} ms`,
+    );
+  }
+  const meta = {
+    ...machineInfo(),
+    date,
+    entropy,
+    reps,
+    loadAverage: { before: loadBefore, after: loadAverage() },
+  };
+  const ref = medianProfile(reference);
+  const fst = medianProfile(fast);
+  return { text: formatProfile(ref, fst, meta), json: { machine: meta, reference: ref, fast: fst } };
 }
 
 // ---- scaling -----------------------------------------------------------------------------------
@@ -300,7 +347,7 @@ function runScaling(
       const oursMs = 1000 / Number(o.updatesPerSec);
       let referenceMs: number | null = null;
       if (python) {
-        const r = runChild(python, [referenceScript, '--threads', '1', ...workloadArgs(w)]);
+        const r = runChild(python, [referenceScript, '--threads', '1', ...workloadArgs(w)], REFERENCE_ENV);
         referenceMs = 1000 / Number(r.updatesPerSec);
       }
       rows.push({ hidden, batch, oursMs, referenceMs });
@@ -327,6 +374,7 @@ async function cli(argv: string[]): Promise<number> {
     .option('--batch <n>', 'batch size', '256')
     .option('--python <path>', 'Python interpreter with torch')
     .option('--profile', 'where the time of one update goes, reference paths vs fast paths (ours only)')
+    .option('--entropy', 'with --profile: the training default (kNN entropy term, automatic temperature)')
     .option(
       '--scaling',
       `update time for hidden ${SCALING_HIDDEN.join('/')} x batch ${SCALING_BATCH.join('/')}`,
@@ -349,9 +397,9 @@ async function cli(argv: string[]): Promise<number> {
     process.stdout.write(o.json ? `${JSON.stringify(json)}\n` : `${text}\n`);
 
   if (o.profile) {
-    const p = runProfile(w);
+    const p = runProfile(w, o.entropy === true, Math.min(reps, 3), log);
     print(p.text, p.json);
-    if (docs) writeSections(docs, { profile: p.text });
+    if (docs) writeSections(docs, { [o.entropy ? 'profile-entropy' : 'profile']: p.text });
     return 0;
   }
   const torch = findTorchPython(o.python);

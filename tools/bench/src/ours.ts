@@ -52,9 +52,10 @@ async function main(): Promise<void> {
   for (let i = 0; i < B * S; i++) batch.states[i] = rng.nextFloat();
   for (let i = 0; i < B * A; i++) batch.actions[i] = 2 * rng.nextFloat() - 1;
   rng.fill(batch.rewards);
+  // The reference's actor loss is -min(Q1, Q2) alone: no boundary penalty (our default adds one).
   const actor = diffusionActorFactory.create(
     { stateDim: S, actionDim: A, seed: 0 },
-    { hidden: [H, H], steps: +o.steps },
+    { hidden: [H, H], steps: +o.steps, boundaryPenalty: 0 },
   );
   const agent = createSacAgent(
     { batchSize: B, criticHidden: [H, H], initialAlpha: 0, autoTemperature: false },

@@ -59,9 +59,10 @@ async function main(): Promise<void> {
   for (let i = 0; i < B * S; i++) batch.states[i] = rng.nextFloat();
   for (let i = 0; i < B * A; i++) batch.actions[i] = 2 * rng.nextFloat() - 1;
   rng.fill(batch.rewards);
+  // The reference workload has no boundary penalty; --entropy profiles the training default (with it).
   const actor = diffusionActorFactory.create(
     { stateDim: S, actionDim: A, seed: 0 },
-    { hidden: [H, H], steps: +o.steps },
+    o.entropy ? { hidden: [H, H], steps: +o.steps } : { hidden: [H, H], steps: +o.steps, boundaryPenalty: 0 },
   );
   const agent = createSacAgent(
     o.entropy
