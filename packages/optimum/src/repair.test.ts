@@ -59,6 +59,11 @@ describe('repairContract', () => {
         expect(again.changedAllocation).toBe(false);
         expect(sameQ(again.contract, result.contract)).toBe(true);
         expect(again.cloudUtility).toBeGreaterThanOrEqual(result.cloudUtility);
+        // ... and the first repair already paid the cloud-best rewards for the allocation it chose,
+        // also when it had to move it (the nearest-allocation LP alone prices no rewards)
+        expect(again.cloudUtility - result.cloudUtility).toBeLessThanOrEqual(
+          1e-7 * Math.max(1, Math.abs(again.cloudUtility)),
+        );
       }),
       { numRuns: 25, seed: 20240601 },
     );
@@ -120,6 +125,25 @@ describe('repairContract', () => {
     // the swapped pair is pooled back into order: q2[0][0] <= q2[0][1] <= q2[0][2]
     const qs = result.contract.period2[0]!.map((it) => it.q);
     expect(qs[0]!.lte(qs[1]!) && qs[1]!.lte(qs[2]!)).toBe(true);
+  });
+
+  it('pays cloud-best rewards after moving a non-implementable allocation', async () => {
+    // tiny, non-monotone contributions with generous rewards: q cannot be kept, and the moved
+    // allocation must not inherit the merely feasible rewards of the nearest-allocation LP
+    const market = toExactMarket(sampleMarkets(7, 1, { K: 3 })[0]!);
+    const item = (q: string, reward: string) => ({
+      q: parseExactNumber(q),
+      reward: parseExactNumber(reward),
+    });
+    const row = [item('0.05', '6'), item('0.01', '9'), item('0.03', '4')];
+    const contract: ExactContract = { period1: row, period2: [row, row, row] };
+    const result = await repairContract(market, contract);
+    expect(result.changedAllocation).toBe(true);
+    const again = await repairContract(market, result.contract);
+    expect(again.changedAllocation).toBe(false);
+    expect(again.cloudUtility - result.cloudUtility).toBeLessThanOrEqual(
+      1e-7 * Math.max(1, Math.abs(again.cloudUtility)),
+    );
   });
 
   it('rejects a malformed contract with a ModelError naming the field', async () => {
