@@ -53,6 +53,8 @@ describe('experiment design', () => {
       algo: 'edmsac',
       seed: 1,
       backend: 'wasm',
+      environment: { rewardTransform: 'none' },
+      sac: { actorEvery: 1 },
       actor: { denoisingSteps: 5 },
       budget: { steps: 330, marketsPerStep: 16, updatesPerStep: 1, warmupSteps: 30 },
       logging: { logEvery: 30, checkpointEvery: 110, probeSize: 16 },

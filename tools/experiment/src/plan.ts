@@ -168,6 +168,9 @@ export function trainConfigFile(spec: RunSpec, design: Design): Record<string, u
     algo: spec.algo,
     seed: spec.seed,
     backend: 'wasm',
+    // Pinned to what the committed results were trained with (the app's defaults moved since).
+    environment: { rewardTransform: 'none' },
+    sac: { actorEvery: 1 },
     actor: { denoisingSteps: spec.denoisingSteps },
     budget: {
       steps: design.steps,
