@@ -49,18 +49,23 @@ async function main(): Promise<void> {
   for (let i = 0; i < B * S; i++) batch.states[i] = rng.nextFloat();
   for (let i = 0; i < B * A; i++) batch.actions[i] = 2 * rng.nextFloat() - 1;
   rng.fill(batch.rewards);
-  const cases: [string, ActorFactory, Record<string, unknown>][] = [
+  // The reference workload's actor loss has no entropy term and no boundary penalty.
+  const cases: [string, ActorFactory, Record<string, unknown>, Record<string, unknown>][] = [
     [
       'diffusion, no entropy term (reference workload)',
       diffusionActorFactory,
       { initialAlpha: 0, autoTemperature: false },
+      { boundaryPenalty: 0 },
     ],
-    ['diffusion, kNN entropy + auto temperature', diffusionActorFactory, {}],
-    ['gaussian', gaussianActorFactory, {}],
+    ['diffusion, kNN entropy + auto temperature (training default)', diffusionActorFactory, {}, {}],
+    ['gaussian', gaussianActorFactory, {}, {}],
   ];
   const results: Record<string, { wall: number; cpu: number }> = {};
-  for (const [name, factory, sacOptions] of cases) {
-    const agent = createSacAgent(sacOptions, factory.create({ stateDim: S, actionDim: A, seed: 0 }));
+  for (const [name, factory, sacOptions, actorOptions] of cases) {
+    const agent = createSacAgent(
+      sacOptions,
+      factory.create({ stateDim: S, actionDim: A, seed: 0 }, actorOptions),
+    );
     agent.update(batch);
     agent.metrics();
     const before = tf.memory().numTensors;
