@@ -11,18 +11,16 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkContract } from '@diffcontract/contract-checker';
 import {
-  type Contract,
   cloudUtility,
   decodeAction,
-  type ExactContract,
   type ExactMarket,
   encodeState,
   formatContractFile,
   isFeasibleExact,
   type Market,
-  parseExactNumber,
-  type Rational,
   stateDim,
+  toDecimalContract,
+  toDecimalMarket,
   toFloatContract,
   violation,
   writeFileAtomic,
@@ -67,34 +65,11 @@ export interface EvalReport {
   markets: MarketResult[];
 }
 
-/** Exact rational of the shortest decimal that reads back to `x` (what a JSON writer prints). */
-export function decimalOf(x: number): Rational {
-  return parseExactNumber(String(x));
-}
-
-export function exactMarketOf(m: Market<number>): ExactMarket {
-  return {
-    theta: m.theta.map(decimalOf),
-    prior: m.prior.map(decimalOf),
-    transition: m.transition.map((row) => row.map(decimalOf)),
-    a: decimalOf(m.a),
-    beta: decimalOf(m.beta),
-    delta: decimalOf(m.delta),
-    qMax: decimalOf(m.qMax),
-    esCount: m.esCount,
-  };
-}
-
-export function exactContractOf(c: Contract<number>): ExactContract {
-  const item = (it: { q: number; reward: number }) => ({ q: decimalOf(it.q), reward: decimalOf(it.reward) });
-  return { period1: c.period1.map(item), period2: c.period2.map((row) => row.map(item)) };
-}
-
 /** Evaluation markets from float markets (the evaluation set), named market-000, market-001, ... */
 export function evalMarketsOf(markets: Market<number>[]): EvalMarket[] {
   const width = Math.max(3, String(markets.length - 1).length);
   return markets.map((market, i) => {
-    return { name: `market-${String(i).padStart(width, '0')}`, market, exact: exactMarketOf(market) };
+    return { name: `market-${String(i).padStart(width, '0')}`, market, exact: toDecimalMarket(market) };
   });
 }
 
@@ -153,7 +128,7 @@ export async function evaluatePolicy(opts: EvaluateOptions): Promise<EvalReport>
     const { name, market, exact } = markets[i]!;
     const { uStar, gap } = opts.optimum[i]!;
     const raw = decodeAction(market, actions.subarray(i * A, (i + 1) * A));
-    const rawExact = exactContractOf(raw);
+    const rawExact = toDecimalContract(raw);
     const rawUtility = cloudUtility(market, raw);
     writeFileAtomic(
       join(rawDir, `${name}.json`),

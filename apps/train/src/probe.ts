@@ -4,10 +4,17 @@
  * against U*. The repaired figure is the one the evaluation reports, so the learning curve shows
  * progress towards it; the raw figures show how far the policy itself is from feasibility.
  */
-import { BatchEvaluator, decodeAction, encodeState, type Market, stateDim } from '@diffcontract/env';
+import {
+  BatchEvaluator,
+  decodeAction,
+  encodeState,
+  type Market,
+  stateDim,
+  toDecimalContract,
+  toDecimalMarket,
+} from '@diffcontract/env';
 import { repairContract } from '@diffcontract/optimum';
 import type { SacAgent } from '@diffcontract/sac';
-import { exactContractOf, exactMarketOf } from './evaluate.js';
 import { optimumFor } from './optimum-cache.js';
 
 export interface ProbeFigures {
@@ -40,12 +47,12 @@ export class Probe {
       encodeState(m, this.states64, i * S);
     });
     this.evaluator = new BatchEvaluator(K, { qMax: markets[0]!.qMax, capacity: markets.length });
-    this.exact = markets.map(exactMarketOf);
+    this.exact = markets.map(toDecimalMarket);
   }
 
   /** Solves (or reads from the run's cache) U* of every probe market. */
   static async create(markets: Market<number>[], optimumCache: string): Promise<Probe> {
-    const optimum = await optimumFor(markets.map(exactMarketOf), optimumCache);
+    const optimum = await optimumFor(markets.map(toDecimalMarket), optimumCache);
     return new Probe(
       markets,
       optimum.map((o) => o.uStar),
@@ -68,7 +75,7 @@ export class Probe {
       violation += r.violation[i]!;
       if (r.violation[i] === 0) feasible++;
       const raw = decodeAction(m, actions.subarray(i * A, (i + 1) * A));
-      const repaired = await repairContract(this.exact[i]!, exactContractOf(raw));
+      const repaired = await repairContract(this.exact[i]!, toDecimalContract(raw));
       ratioRepaired += repaired.cloudUtility / this.uStar[i]!;
     }
     return {

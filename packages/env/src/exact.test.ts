@@ -2,10 +2,13 @@ import fc from 'fast-check';
 import Fraction from 'fraction.js';
 import { describe, expect, it } from 'vitest';
 import {
+  decimalOf,
   ExactNumberError,
   exactFromNumber,
   formatExact,
   parseExactNumber,
+  toDecimalContract,
+  toDecimalMarket,
   toExactContract,
   toExactMarket,
   toFloatContract,
@@ -106,6 +109,26 @@ describe('exact binary64 values', () => {
       period2: [[{ q: 9.99, reward: 2e-300 }]],
     };
     expect(toFloatContract(toExactContract(c))).toEqual(c);
+  });
+});
+
+describe('shortest-decimal values', () => {
+  it('takes a double as the decimal a JSON writer prints, not its binary64 value', () => {
+    expect(decimalOf(0.1).equals(new Fraction(1, 10))).toBe(true);
+    expect(decimalOf(0.1).equals(exactFromNumber(0.1))).toBe(false);
+    expect(decimalOf(1e-7).equals(new Fraction(1, 10_000_000))).toBe(true);
+  });
+  it('maps every number of a market and a contract, leaving esCount as it is', () => {
+    const market = sampleMarkets(3, 1)[0]!;
+    const exact = toDecimalMarket(market);
+    expect(exact.theta.map((t) => t.toString())).toEqual(
+      market.theta.map((t) => parseExactNumber(String(t)).toString()),
+    );
+    expect(exact.transition[2]![1]!.equals(parseExactNumber(String(market.transition[2]![1]!)))).toBe(true);
+    expect(exact.esCount).toBe(market.esCount);
+    const c = toDecimalContract({ period1: [{ q: 0.3, reward: 2.5 }], period2: [[{ q: 0.7, reward: 0.1 }]] });
+    expect(c.period1[0]!.q.equals(new Fraction(3, 10))).toBe(true);
+    expect(c.period2[0]![0]!.reward.equals(new Fraction(1, 10))).toBe(true);
   });
 });
 

@@ -125,6 +125,22 @@ export function toExactContract(c: Contract<number>): ExactContract {
   return mapContract(c, exactFromNumber);
 }
 
+/**
+ * Exact rational of the shortest decimal that reads back to `x`: the number a JSON writer prints,
+ * so a contract evaluated in memory is judged exactly as its written file will be.
+ */
+export function decimalOf(x: number): Rational {
+  return parseExactNumber(String(x));
+}
+
+export function toDecimalMarket(m: Market<number>): ExactMarket {
+  return mapMarket(m, decimalOf);
+}
+
+export function toDecimalContract(c: Contract<number>): ExactContract {
+  return mapContract(c, decimalOf);
+}
+
 /** Nearest binary64 of each exact number. */
 export function toFloatMarket(m: ExactMarket): Market<number> {
   return mapMarket(m, rationalToNumber);

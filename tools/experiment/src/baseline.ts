@@ -10,41 +10,17 @@
 import { checkContract } from '@diffcontract/contract-checker';
 import {
   actionDim,
-  type Contract,
   cloudUtility,
   decodeAction,
-  type ExactContract,
-  type ExactMarket,
   evaluationSet,
   isFeasibleExact,
-  type Market,
-  parseExactNumber,
+  toDecimalContract,
+  toDecimalMarket,
   toFloatContract,
   violation,
 } from '@diffcontract/env';
 import { repairContract, solveOptimum } from '@diffcontract/optimum';
 import { median, uniformStream } from './stats.js';
-
-/** Exact rational of the shortest decimal that reads back to `x` (what the run's files say). */
-const decimalOf = (x: number) => parseExactNumber(String(x));
-
-export function exactMarketOf(m: Market<number>): ExactMarket {
-  return {
-    theta: m.theta.map(decimalOf),
-    prior: m.prior.map(decimalOf),
-    transition: m.transition.map((row) => row.map(decimalOf)),
-    a: decimalOf(m.a),
-    beta: decimalOf(m.beta),
-    delta: decimalOf(m.delta),
-    qMax: decimalOf(m.qMax),
-    esCount: m.esCount,
-  };
-}
-
-export function exactContractOf(c: Contract<number>): ExactContract {
-  const item = (it: { q: number; reward: number }) => ({ q: decimalOf(it.q), reward: decimalOf(it.reward) });
-  return { period1: c.period1.map(item), period2: c.period2.map((row) => row.map(item)) };
-}
 
 /** Summary in the fields of a run's eval.json summary. */
 export interface BaselineSummary {
@@ -76,7 +52,7 @@ export interface MarketOptimum {
 export async function optimumOfEvaluationSet(count: number): Promise<MarketOptimum[]> {
   const out: MarketOptimum[] = [];
   for (const market of evaluationSet().slice(0, count)) {
-    const r = await solveOptimum(exactMarketOf(market));
+    const r = await solveOptimum(toDecimalMarket(market));
     out.push({ uStar: r.cloudUtility, gap: r.gap });
   }
   return out;
@@ -100,10 +76,10 @@ export async function evaluateRandomContract(
   let certified = 0;
   for (let i = 0; i < markets.length; i++) {
     const market = markets[i]!;
-    const exact = exactMarketOf(market);
+    const exact = toDecimalMarket(market);
     const uStar = optimum[i]!.uStar;
     const raw = decodeAction(market, actions.subarray(i * A, (i + 1) * A));
-    const rawExact = exactContractOf(raw);
+    const rawExact = toDecimalContract(raw);
     ratioRaw += cloudUtility(market, raw) / uStar;
     viol += violation(market, raw);
     if (isFeasibleExact(exact, rawExact)) feasRaw++;
