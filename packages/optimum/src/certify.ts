@@ -61,6 +61,20 @@ export function certifyPoint(
   const start: Q[] = point.reward.map((r, v) =>
     items[v]!.weight > 0 ? qFromNumber(Math.max(0, r)) : Q_ZERO,
   );
+  // A construction is taken when it keeps the point's utility up to 1e-6 (relative); otherwise
+  // the ladder goes on and the best construction seen is the fallback. Next to a degenerate
+  // boundary (an allocation that only barely-implementable continuation rents support, as a
+  // repair's nearest point can be) the exact point can be feasible yet need rents of thousands;
+  // a slightly more interior point is implementable with the point's own modest rewards.
+  const target = pointUtility(float, point);
+  const enough = target - 1e-6 * Math.max(1, Math.abs(target));
+  let best: { made: Certified; utility: number } | null = null;
+  const consider = (made: ExactPoint | null, eps: number): boolean => {
+    if (made === null) return false;
+    const utility = exactUtility(float, made);
+    if (best === null || utility > best.utility) best = { made: { ...made, eps }, utility };
+    return utility >= enough;
+  };
   for (const eps of INTERIOR_STEPS) {
     const x = point.x.map((xv, v) => (1 - eps) * Math.max(0, xv) + eps * interior[v]!);
     const q = x.map((xv) => Math.sqrt(xv / float.a));
@@ -72,16 +86,39 @@ export function certifyPoint(
         qExact.map(() => Q_ZERO),
         null,
       );
-      if (made !== null) return { ...made, eps };
+      if (consider(made, eps)) break;
       continue;
     }
     const keep = eps === 0 ? options.keep : undefined;
+    let done = false;
     for (const snap of [true, false]) {
       const made = attempt(highs, float, exact, q, start, snap, keep, options);
-      if (made !== null) return { ...made, eps };
+      if (made !== null) {
+        done = consider(made, eps);
+        break;
+      }
     }
+    if (done) break;
   }
-  return null;
+  return best === null ? null : (best as { made: Certified }).made;
+}
+
+/** U / N of a float point (x, R): sum_v w_v (beta ln(1 + sqrt(x_v / a)) - R_v). */
+function pointUtility(
+  float: Market<number>,
+  point: { x: readonly number[]; reward: readonly number[] },
+): number {
+  return itemInfos(float).reduce((sum, item, v) => {
+    const q = Math.sqrt(Math.max(0, point.x[v]!) / float.a);
+    return sum + item.weight * (float.beta * Math.log1p(q) - Math.max(0, point.reward[v]!));
+  }, 0);
+}
+
+function exactUtility(float: Market<number>, p: ExactPoint): number {
+  return itemInfos(float).reduce((sum, item, v) => {
+    const q = qToNumber(p.q[v]!);
+    return sum + item.weight * (float.beta * Math.log1p(q) - qToNumber(p.reward[v]!));
+  }, 0);
 }
 
 function attempt(
@@ -95,17 +132,36 @@ function attempt(
   options: CertifyOptions,
 ): ExactPoint | null {
   const qExact = exactContributions(q, exact.qMax, options.grid, snap, keep);
+  // Every construction that succeeds is a candidate and the cloud-best one wins (the grid one on
+  // near-ties, for its short numbers). Taking the first success was not enough: a closure can end
+  // feasible but far up a near-zero-gain cycle of two-way binding constraints (rewards of
+  // thousands where the LP's are near 1), which made repaired contracts worth -100s of U*.
+  const candidates: ExactPoint[] = [];
   if (options.grid !== null) {
     const onGrid = closedPoint(exact, qExact, start, options.grid, false);
-    if (onGrid !== null) return onGrid;
+    if (onGrid !== null) candidates.push(onGrid);
   }
   const xExact = exactAllocation(exact, qExact);
   const lp = solveRewardLp(highs, float, xExact.map(qToNumber), options.lpTolerance);
   if (lp !== null) {
     const vertex = exactVertex(exact, xExact, lp);
-    if (vertex !== null) return { q: qExact, reward: vertex, onGrid: false };
-    const fromLp = closedPoint(exact, qExact, lp.reward.map(qFromNumber), null);
-    if (fromLp !== null) return fromLp;
+    if (vertex !== null) candidates.push({ q: qExact, reward: vertex, onGrid: false });
+    else {
+      const fromLp = closedPoint(exact, qExact, lp.reward.map(qFromNumber), null);
+      if (fromLp !== null) candidates.push(fromLp);
+    }
   }
-  return closedPoint(exact, qExact, start, null);
+  if (candidates.length === 0) {
+    const fromStart = closedPoint(exact, qExact, start, null);
+    if (fromStart !== null) candidates.push(fromStart);
+  }
+  return cloudBest(float, candidates);
+}
+
+/** The candidate with the highest cloud utility; an earlier one wins ties within 1e-9 relative. */
+function cloudBest(float: Market<number>, candidates: ExactPoint[]): ExactPoint | null {
+  const scores = candidates.map((p) => exactUtility(float, p));
+  const top = Math.max(...scores);
+  const index = scores.findIndex((u) => u >= top - 1e-9 * Math.max(1, Math.abs(top)));
+  return index < 0 ? null : candidates[index]!;
 }

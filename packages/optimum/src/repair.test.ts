@@ -5,6 +5,8 @@ import {
   ModelError,
   parseExactNumber,
   sampleMarkets,
+  toDecimalContract,
+  toDecimalMarket,
   toExactMarket,
   validateContract,
 } from '@diffcontract/env';
@@ -144,6 +146,62 @@ describe('repairContract', () => {
     expect(again.cloudUtility - result.cloudUtility).toBeLessThanOrEqual(
       1e-7 * Math.max(1, Math.abs(again.cloudUtility)),
     );
+  });
+
+  it('does not pay runaway rents next to a degenerate boundary (regression)', async () => {
+    // A raw policy output (seen in training): type 2 alone gets a period-1 contribution. The nearest
+    // implementable allocation keeps that shape, which only period-2 rents can screen; before the
+    // fix the exact construction sat on the boundary and paid rewards of ~7900 per item (U about
+    // -2600 U*). Bound used here: no cloud-sensible reward exceeds R_max = beta ln(1 + qMax),
+    // the valuation of the largest contribution (model.md section 6's reward range).
+    const market = toDecimalMarket({
+      theta: [0.3079225586346193, 0.41736802899658837, 0.5114076200444648],
+      prior: [0.3630138106281873, 0.4182402591968989, 0.21874593017491373],
+      transition: [
+        [0.9020705928466209, 0.03561031903637045, 0.062319088117008606],
+        [0.3443945690175371, 0.4845102255603082, 0.17109520542215464],
+        [0.18739109422305025, 0.23893847586023081, 0.5736704299167189],
+      ],
+      a: 1.9282144383781832,
+      beta: 8.024312296360737,
+      delta: 0.652579056207053,
+      qMax: 10,
+      esCount: 10,
+    });
+    const item = (q: number, reward: number) => ({ q, reward });
+    const contract = toDecimalContract({
+      period1: [
+        item(0, 0.1463471024808021),
+        item(0.9019941091537476, 15.585173059675284),
+        item(0, 0.07129066031180639),
+      ],
+      period2: [
+        [
+          item(0, 17.606316982190634),
+          item(0, 17.533069170443074),
+          item(0.5341160297393799, 19.24146052290125),
+        ],
+        [
+          item(0, 1.460345202224872),
+          item(0, 1.0086652725603775),
+          item(0.06722122430801392, 1.7527876669344118),
+        ],
+        [
+          item(0, 17.184484615441733),
+          item(0, 17.598366233682956),
+          item(0.49985647201538086, 19.04502915250406),
+        ],
+      ],
+    });
+    const repaired = await repairContract(market, contract);
+    expect(repaired.changedAllocation).toBe(true);
+    expect(isFeasibleExact(market, repaired.contract)).toBe(true);
+    const rewardMax = market.beta.valueOf() * Math.log1p(10);
+    const rewards = [...repaired.contract.period1, ...repaired.contract.period2.flat()].map((it) =>
+      it.reward.valueOf(),
+    );
+    expect(Math.max(...rewards)).toBeLessThan(rewardMax);
+    expect(repaired.cloudUtility).toBeGreaterThan(0);
   });
 
   it('rejects a malformed contract with a ModelError naming the field', async () => {

@@ -36,7 +36,8 @@ export interface RepairResult {
  *    loses utility.
  * 2. If no reward vector makes q exactly feasible, move to the nearest implementable allocation in
  *    L1 distance over x = a q^2 (the energy the ESs are asked to spend): min sum_v |x_v - x_v^in|
- *    over (x, R) satisfying every constraint, an LP. Items the LP leaves where they were keep
+ *    over (x, R) satisfying every constraint, an LP, with the rewards' cost as a lesser term so
+ *    that ties go to the allocation that is cheap to implement. Items the LP leaves where they were keep
  *    their exact q; moved ones are rounded to the 2^-gridBits grid; rewards are again the exact
  *    cloud-best ones, and a boundary point is nudged inside (certify.ts) when rounding breaks it.
  */
@@ -108,8 +109,8 @@ function pushClosure(out: Q[][], market: QMarket, x: readonly Q[], start: readon
 }
 
 /**
- * min sum_v |x_v - target_v| subject to the constraints of section 4 in (x, R) and
- * 0 <= x <= a qMax^2, R >= 0. Always feasible (x = 0, R = 0 is).
+ * min W sum_v |x_v - target_v| + sum_v w_v R_v (w_v: the item's weight in U) subject to the
+ * constraints of section 4 in (x, R) and 0 <= x <= a qMax^2, R >= 0. Always feasible (x = 0, R = 0 is).
  */
 function nearestImplementable(
   highs: Highs,
@@ -117,11 +118,24 @@ function nearestImplementable(
   target: readonly number[],
   tolerance: number,
 ): { x: number[]; reward: number[] } {
-  const n = itemInfos(market).length;
+  const items = itemInfos(market);
+  const n = items.length;
   const xMax = market.a * market.qMax * market.qMax;
-  // Columns: x (0..n-1), R (n..2n-1), e = |x - target| (2n..3n-1).
+  // The objective is distance plus the rewards' cost to the cloud (each R at its weight in U).
+  // Distance alone is degenerate: among equally near allocations HiGHS may return one that only
+  // period-2 rents can implement (a non-monotone period-1 menu screened through continuation
+  // values), with rents of hundreds of times U*. One unit of distance is priced at ten times the
+  // most a unit of energy can cost the cloud (weight / theta_1), so the repair still moves q as
+  // little as it can and pays the cheapest rewards among near allocations.
+  const maxWeight = Math.max(...items.map((it) => it.weight));
+  const distanceWeight = (10 * maxWeight) / market.theta[0]!;
+  // Columns: x (0..n-1), R (n..2n-1), e = |x - target| (2n..3n-1). HiGHS maximises here.
   const lp: LinearProgram = {
-    colCost: [...new Array(2 * n).fill(0), ...new Array(n).fill(-1)],
+    colCost: [
+      ...new Array(n).fill(0),
+      ...items.map((it) => -it.weight),
+      ...new Array(n).fill(-distanceWeight),
+    ],
     colLower: new Array(3 * n).fill(0),
     colUpper: [...new Array(n).fill(xMax), ...new Array(2 * n).fill(Number.POSITIVE_INFINITY)],
     rows: [],
