@@ -62,7 +62,7 @@ describe('buildConfig', () => {
   it('layers preset, file and flags, and resolves the algorithm-dependent choices', () => {
     const c = buildConfig({
       file: file({ extends: 'paper', seed: 7, sac: { batchSize: 32 } }),
-      overrides: { steps: 12 },
+      overrides: { steps: 12, algo: 'dmsac' },
     });
     expect(c.seed).toBe(7);
     expect(c.sac.batchSize).toBe(32);
@@ -117,7 +117,11 @@ describe('buildConfig', () => {
   });
 
   it('rejects algorithm and pruning combinations that contradict each other', () => {
-    expect(usageMessage(() => buildConfig({ file: file({ pruning: { strategy: 'taylor' } }) }))).toMatch(
+    expect(
+      usageMessage(() =>
+        buildConfig({ file: file({ pruning: { strategy: 'taylor' } }), overrides: { algo: 'dmsac' } }),
+      ),
+    ).toMatch(
       /pruning\.strategy: dmsac does not prune.*\("taylor"\)$/,
     );
     expect(
@@ -125,7 +129,9 @@ describe('buildConfig', () => {
         buildConfig({ file: file({ pruning: { strategy: 'none' } }), overrides: { algo: 'edmsac' } }),
       ),
     ).toMatch(/pruning\.strategy: edmsac prunes.*\("none"\)$/);
-    expect(usageMessage(() => buildConfig({ file: file({ actor: { name: 'gaussian' } }) }))).toMatch(
+    expect(
+      usageMessage(() => buildConfig({ file: file({ algo: 'dmsac', actor: { name: 'gaussian' } }) })),
+    ).toMatch(
       /actor\.name: dmsac trains a diffusion actor/,
     );
   });

@@ -126,7 +126,8 @@ export type PresetName = 'default' | 'paper';
  * at most 10 minutes on a 2-core machine (see the README for its measured figures).
  */
 export const DEFAULT_CONFIG: TrainConfig = {
-  algo: 'dmsac',
+  // EDMSAC (issue #5); `--algo dmsac` is the same run without pruning.
+  algo: 'edmsac',
   seed: 0,
   backend: 'auto',
   environment: { name: 'two-period-contract', penalty: 5, scale: 'beta', rewardTransform: 'symlog' },

@@ -15,7 +15,8 @@ describe('experiment design', () => {
     }
     // comparison first, seed by seed
     expect(runs.slice(0, 3).map((r) => r.id)).toEqual(['edmsac-s0', 'dmsac-s0', 'sac-s0']);
-    expect(updatesPerRun(design)).toBe(300);
+    expect(updatesPerRun(design)).toBe(300 * 8);
+    expect(updatesPerRun(DESIGNS.full)).toBe(2950 * 8);
   });
 
   test('full mode: every sweep point on 5 seeds, all 100 evaluation markets', () => {
@@ -53,16 +54,17 @@ describe('experiment design', () => {
       algo: 'edmsac',
       seed: 1,
       backend: 'wasm',
-      environment: { rewardTransform: 'none' },
-      sac: { actorEvery: 1 },
+      environment: { penalty: 5, rewardTransform: 'symlog' },
+      sac: { actorEvery: 8 },
       actor: { denoisingSteps: 5 },
-      budget: { steps: 330, marketsPerStep: 16, updatesPerStep: 1, warmupSteps: 30 },
+      exploration: { noise: 0.2, noiseFinal: 0.05 },
+      budget: { steps: 330, marketsPerStep: 16, updatesPerStep: 8, warmupSteps: 30 },
       logging: { logEvery: 30, checkpointEvery: 110, probeSize: 16 },
-      pruning: { strategy: 'magnitude', ratio: 0.5, every: 50, rampShare: 0.3 },
+      pruning: { strategy: 'magnitude', ratio: 0.5, every: 100, rampShare: 0.3 },
       evaluation: { certify: true, markets: 20 },
     });
     const dm = trainConfigFile(runs.find((r) => r.id === 'dmsac-s2')!, design);
-    expect(dm.pruning).toEqual({ strategy: 'none', ratio: 0, every: 50, rampShare: 0.3 });
+    expect(dm.pruning).toEqual({ strategy: 'none', ratio: 0, every: 100, rampShare: 0.3 });
     const t8 = trainConfigFile(runs.find((r) => r.id === 'edmsac-T8-s0')!, design);
     expect(t8.actor).toEqual({ denoisingSteps: 8 });
   });

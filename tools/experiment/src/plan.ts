@@ -26,6 +26,9 @@ export interface Design {
   steps: number;
   warmupSteps: number;
   marketsPerStep: number;
+  /** SAC updates per environment step after the warm-up, one actor step every `actorEvery` of them */
+  updatesPerStep: number;
+  actorEvery: number;
   /** metrics (probe) line every `logEvery` steps; checkpoint every `checkpointEvery` steps */
   logEvery: number;
   checkpointEvery: number;
@@ -44,8 +47,12 @@ export interface Design {
   speedRatio: number;
 }
 
+// The learner's settings are the training app's defaults (reward transform symlog, 8 critic steps
+// per actor step, exploration noise 0.2 -> 0.05), written out here and in each run's config file.
 const COMMON = {
   marketsPerStep: 16,
+  updatesPerStep: 8,
+  actorEvery: 8,
   certify: true,
   edmsacRatio: 0.1,
   rampShare: 0.3,
@@ -56,7 +63,8 @@ const COMMON = {
 };
 
 export const DESIGNS: Readonly<Record<Mode, Design>> = {
-  // 300 updates per run, 25 runs: about 10 minutes with two jobs on the 2-core machine (README).
+  // 2400 updates (300 actor steps) per run, 25 runs: about 12 minutes with two jobs on the 2-core
+  // machine (README).
   reduced: {
     ...COMMON,
     mode: 'reduced',
@@ -68,9 +76,9 @@ export const DESIGNS: Readonly<Record<Mode, Design>> = {
     checkpointEvery: 110,
     probeSize: 16,
     evalMarkets: 20,
-    pruneEvery: 50,
+    pruneEvery: 100,
   },
-  // The training app's default budget (2950 updates) on all 100 evaluation markets, 40 runs.
+  // The training app's default budget (23,600 updates) on all 100 evaluation markets, 40 runs.
   full: {
     ...COMMON,
     mode: 'full',
@@ -168,14 +176,14 @@ export function trainConfigFile(spec: RunSpec, design: Design): Record<string, u
     algo: spec.algo,
     seed: spec.seed,
     backend: 'wasm',
-    // Pinned to what the committed results were trained with (the app's defaults moved since).
-    environment: { rewardTransform: 'none' },
-    sac: { actorEvery: 1 },
+    environment: { penalty: 5, rewardTransform: 'symlog' },
+    sac: { actorEvery: design.actorEvery },
     actor: { denoisingSteps: spec.denoisingSteps },
+    exploration: { noise: 0.2, noiseFinal: 0.05 },
     budget: {
       steps: design.steps,
       marketsPerStep: design.marketsPerStep,
-      updatesPerStep: 1,
+      updatesPerStep: design.updatesPerStep,
       warmupSteps: design.warmupSteps,
     },
     logging: {
@@ -195,5 +203,5 @@ export function trainConfigFile(spec: RunSpec, design: Design): Record<string, u
 
 /** SAC updates of one run. */
 export function updatesPerRun(design: Design): number {
-  return design.steps - design.warmupSteps;
+  return (design.steps - design.warmupSteps) * design.updatesPerStep;
 }
