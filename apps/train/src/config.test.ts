@@ -121,9 +121,7 @@ describe('buildConfig', () => {
       usageMessage(() =>
         buildConfig({ file: file({ pruning: { strategy: 'taylor' } }), overrides: { algo: 'dmsac' } }),
       ),
-    ).toMatch(
-      /pruning\.strategy: dmsac does not prune.*\("taylor"\)$/,
-    );
+    ).toMatch(/pruning\.strategy: dmsac does not prune.*\("taylor"\)$/);
     expect(
       usageMessage(() =>
         buildConfig({ file: file({ pruning: { strategy: 'none' } }), overrides: { algo: 'edmsac' } }),
@@ -131,9 +129,7 @@ describe('buildConfig', () => {
     ).toMatch(/pruning\.strategy: edmsac prunes.*\("none"\)$/);
     expect(
       usageMessage(() => buildConfig({ file: file({ algo: 'dmsac', actor: { name: 'gaussian' } }) })),
-    ).toMatch(
-      /actor\.name: dmsac trains a diffusion actor/,
-    );
+    ).toMatch(/actor\.name: dmsac trains a diffusion actor/);
   });
 
   it('reads back a recorded config unchanged', () => {
