@@ -101,6 +101,15 @@ describe('bad input exits 2 with one line naming the key and the value', () => {
     expect(r.code).toBe(2);
     expect(r.err).toBe('diffcontract-train: RUN_DIR: not a run directory (empty)\n');
   });
+
+  it('critic check of something that is not a run, or with a bad step', async () => {
+    const r = await run(['critic', 'empty']);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('diffcontract-train: RUN_DIR: not a run directory (empty)\n');
+    const bad = await run(['critic', 'empty', '--step', '0']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--step: must be a number in \(0, 1\] \("0"\)/);
+  });
 });
 
 describe('a tiny run', () => {
@@ -185,6 +194,16 @@ describe('a tiny run', () => {
       readFileSync(join(fullDir, `${RUN_FILES.policy}.bin`)),
     );
     expect(evalFile(resumedDir).perMarket).toEqual(evalFile(fullDir).perMarket);
+  });
+
+  it('critic compares the checkpointed critic with the reward at the policy', async () => {
+    const r = await run(['critic', 'full', '--markets', '4']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/mean cosine\(dQ\/da, dr\/da\): -?\d\.\d{3}/);
+    const check = JSON.parse(readFileSync(join(fullDir, 'critic-check.json'), 'utf8'));
+    expect(check.markets).toBe(4);
+    expect(check.perCoordinate).toHaveLength(24);
+    expect(Math.abs(check.meanCosine)).toBeLessThanOrEqual(1);
   });
 
   it('eval re-evaluates the saved policy, also on market files', async () => {

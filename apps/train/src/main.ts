@@ -11,6 +11,7 @@ import { actors, BackendUnavailableError, setBackend } from '@diffcontract/sac';
 import { Command, CommanderError, Option } from 'commander';
 import { ALGOS, type Algo, BACKENDS, type Backend, type TrainConfig } from './config.js';
 import { buildConfig, readResolvedConfig, UsageError } from './config-load.js';
+import { checkRunCritic } from './critic-check.js';
 import type { EvalMarket } from './evaluate.js';
 import { evaluateRun } from './evaluate-run.js';
 import type { Io } from './progress.js';
@@ -192,6 +193,40 @@ async function runEval(runDirArg: string, flags: EvalFlags, io: Io): Promise<num
   return 0;
 }
 
+interface CriticFlags {
+  markets: number;
+  step: number;
+}
+
+async function runCriticCheck(runDirArg: string, flags: CriticFlags, io: Io): Promise<number> {
+  const runDir = resolve(io.cwd, runDirArg);
+  if (!existsSync(runDir) || !isRunDir(runDir))
+    throw new UsageError(`RUN_DIR: not a run directory (${runDirArg})`);
+  const config = readResolvedConfig(join(runDir, RUN_FILES.config));
+  const check = await checkRunCritic(runDir, config, flags);
+  writeJson(join(runDir, 'critic-check.json'), check);
+  io.stdout.write(
+    [
+      `critic slope check on ${check.markets} fresh markets at the policy's noise-free actions (step ${check.step}):`,
+      `mean cosine(dQ/da, dr/da): ${check.meanCosine.toFixed(3)}`,
+      `mean |dQ/da| ${check.meanAbsCriticSlope.toFixed(3)}, mean |dr/da| ${check.meanAbsRewardSlope.toFixed(3)}`,
+      `mean Q - r at the policy: ${check.meanLevelOffset.toFixed(3)}`,
+      `written to ${join(runDir, 'critic-check.json')}`,
+      '',
+    ].join('\n'),
+  );
+  return 0;
+}
+
+function positiveNumberFlag(flag: string) {
+  return (text: string): number => {
+    const x = Number(text);
+    if (text.trim() === '' || !Number.isFinite(x) || x <= 0 || x > 1)
+      throw new UsageError(`${flag}: must be a number in (0, 1] (${JSON.stringify(text)})`);
+    return x;
+  };
+}
+
 function buildProgram(io: Io, options: MainOptions, done: (code: number) => void): Command {
   const program = new Command('diffcontract-train')
     .description(
@@ -228,6 +263,15 @@ function buildProgram(io: Io, options: MainOptions, done: (code: number) => void
     .addOption(new Option('--backend <name>', 'tensor backend').choices(BACKENDS))
     .option('--no-certify', 'skip z3 certification')
     .action(async (runDir: string, flags: EvalFlags) => done(await runEval(runDir, flags, io)));
+  program
+    .command('critic')
+    .description(
+      "compare the critic's slope in the action with the reward's at the policy (newest checkpoint)",
+    )
+    .argument('<run-dir>', 'run directory')
+    .option('--markets <n>', 'fresh markets to check on', intFlag('--markets', 1), 64)
+    .option('--step <h>', 'finite-difference half-step in action units', positiveNumberFlag('--step'), 0.02)
+    .action(async (runDir: string, flags: CriticFlags) => done(await runCriticCheck(runDir, flags, io)));
   return program;
 }
 
