@@ -9,14 +9,12 @@
  */
 import { join } from 'node:path';
 import type { WeightsManifest } from '@diffcontract/diffusion-actor';
-import { actors, createSacAgent, environments, setBackend } from '@diffcontract/sac';
+import { setBackend } from '@diffcontract/sac';
 import { loadCheckpoint } from './checkpoint.js';
 import type { TrainConfig } from './config.js';
 import { UsageError } from './config-load.js';
-import { registerBuiltinEnvironments } from './environments.js';
-import { createActorPruner } from './pruning-hook.js';
 import { RUN_FILES } from './rundir.js';
-import { actorOptions, sacConfigOf } from './train.js';
+import { createRunParts } from './train.js';
 
 /** Markets of the check: not the training stream, not the evaluation set, not the probe. */
 export const CRITIC_CHECK_SEED = 0x0c417c;
@@ -100,7 +98,7 @@ export function criticSlopeCheck(
   };
 }
 
-/** The check on a run's newest checkpoint (its critic and its actor at that point). */
+/** The check on a run's newest checkpoint (its critic and its actor, masks included, at that point). */
 export async function checkRunCritic(
   runDir: string,
   config: TrainConfig,
@@ -111,23 +109,10 @@ export async function checkRunCritic(
   );
   if (!cp) throw new UsageError(`RUN_DIR: the run has no checkpoint (${runDir})`);
   await setBackend(config.backend);
-  registerBuiltinEnvironments();
-  const env = environments.get(config.environment.name)({
-    seed: CRITIC_CHECK_SEED,
-    penalty: config.environment.penalty,
-    scale: config.environment.scale,
-    rewardTransform: config.environment.rewardTransform,
-  });
-  const actor = actors
-    .get(config.actor.name)
-    .create({ stateDim: env.stateDim, actionDim: env.actionDim, seed: 0 }, actorOptions(config));
-  const agent = createSacAgent(sacConfigOf(config), actor);
+  const { env, agent, pruner } = createRunParts(config, CRITIC_CHECK_SEED);
   try {
     agent.loadState({ manifest: cp.state.agentManifest, values: cp.blobs.agent as Float32Array });
-    // EDMSAC: the masks in force at the checkpoint, so the actor acts as it trained.
-    const totalUpdates =
-      Math.max(0, config.budget.steps - config.budget.warmupSteps) * config.budget.updatesPerStep;
-    createActorPruner(config, agent, totalUpdates)?.restore(cp.state.pruner);
+    pruner?.restore(cp.state.pruner);
     const states = env.reset(options.markets);
     const actions = agent.act(states, { deterministic: true });
     return criticSlopeCheck(

@@ -25,8 +25,10 @@ import {
   actors,
   allocateBatch,
   createSacAgent,
+  type Environment,
   environments,
   ReplayBuffer,
+  type SacAgent,
   type SacConfig,
   setBackend,
 } from '@diffcontract/sac';
@@ -121,6 +123,48 @@ function asUsage<T>(what: string, build: () => T): T {
   }
 }
 
+/** SAC updates of a whole run (the pruning ramp is laid out over them). */
+export function totalUpdates(c: TrainConfig): number {
+  return Math.max(0, c.budget.steps - c.budget.warmupSteps) * c.budget.updatesPerStep;
+}
+
+export interface RunParts {
+  env: Environment;
+  agent: SacAgent;
+  /** EDMSAC's pruning hook; null when the run does not prune */
+  pruner: ActorPruner | null;
+}
+
+/**
+ * The environment (seeded with `envSeed`), actor, SAC agent and pruning hook a config describes,
+ * resolved through the plugin registries; a plugin error (unknown name, bad option) is a
+ * UsageError. The training loop and `critic` (critic-check.ts) build their runs with it.
+ */
+export function createRunParts(c: TrainConfig, envSeed: number): RunParts {
+  registerBuiltinEnvironments();
+  const envFactory = asUsage('environment.name', () => environments.get(c.environment.name));
+  const env = envFactory({
+    seed: envSeed,
+    penalty: c.environment.penalty,
+    scale: c.environment.scale,
+    rewardTransform: c.environment.rewardTransform,
+  });
+  const actorFactory = asUsage('actor.name', () => actors.get(c.actor.name));
+  const actor: Actor = asUsage('actor', () =>
+    actorFactory.create(
+      { stateDim: env.stateDim, actionDim: env.actionDim, seed: streamSeed(c.seed, STREAM.weights) },
+      actorOptions(c),
+    ),
+  );
+  const agent = createSacAgent(sacConfigOf(c), actor);
+  try {
+    return { env, agent, pruner: createActorPruner(c, agent, totalUpdates(c)) };
+  } catch (e) {
+    agent.dispose();
+    throw e;
+  }
+}
+
 export async function train(opts: TrainOptions): Promise<TrainResult> {
   const { config: c, runDir, io } = opts;
   const now = opts.now ?? (() => performance.now());
@@ -128,32 +172,15 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
 
   // ---- setup -------------------------------------------------------------------------------
   const backend = await setBackend(c.backend);
-  registerBuiltinEnvironments();
-  const envFactory = asUsage('environment.name', () => environments.get(c.environment.name));
-  const env = envFactory({
-    seed: streamSeed(c.seed, STREAM.environment),
-    penalty: c.environment.penalty,
-    scale: c.environment.scale,
-    rewardTransform: c.environment.rewardTransform,
-  });
+  const { env, agent, pruner } = createRunParts(c, streamSeed(c.seed, STREAM.environment));
   const S = env.stateDim;
   const A = env.actionDim;
-  const actorFactory = asUsage('actor.name', () => actors.get(c.actor.name));
-  const actor: Actor = asUsage('actor', () =>
-    actorFactory.create(
-      { stateDim: S, actionDim: A, seed: streamSeed(c.seed, STREAM.weights) },
-      actorOptions(c),
-    ),
-  );
-  const agent = createSacAgent(sacConfigOf(c), actor);
   try {
     let replay = new ReplayBuffer({ capacity: c.sac.replaySize, stateDim: S, actionDim: A });
     const replayNoise = createNoise(streamSeed(c.seed, STREAM.replay));
     const exploreNoise = createNoise(streamSeed(c.seed, STREAM.explore));
     const batch = allocateBatch(c.sac.batchSize, S, A);
     const M = c.budget.marketsPerStep;
-    const totalUpdates = Math.max(0, c.budget.steps - c.budget.warmupSteps) * c.budget.updatesPerStep;
-    const pruner: ActorPruner | null = createActorPruner(c, agent, totalUpdates);
 
     const probe = await Probe.create(
       sampleMarkets(PROBE_SEED, c.logging.probeSize),

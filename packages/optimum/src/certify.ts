@@ -1,8 +1,8 @@
-import type { Market } from '@diffcontract/env';
+import { cloudUtility, type Market } from '@diffcontract/env';
 import type { Highs } from 'highs';
 import { exactAllocation } from './closure.js';
 import { closedPoint, type ExactPoint, exactContributions, qFromNumber } from './finalize.js';
-import { itemInfos } from './items.js';
+import { itemInfos, unflattenContract } from './items.js';
 import { type Q, Q_ZERO, type QMarket, qToNumber } from './rational.js';
 import { exactVertex, solveRewardLp } from './rewardlp.js';
 
@@ -66,59 +66,51 @@ export function certifyPoint(
   // boundary (an allocation that only barely-implementable continuation rents support, as a
   // repair's nearest point can be) the exact point can be feasible yet need rents of thousands;
   // a slightly more interior point is implementable with the point's own modest rewards.
-  const target = pointUtility(float, point);
+  const target = utilityPerES(
+    float,
+    point.x.map((xv) => Math.sqrt(Math.max(0, xv) / float.a)),
+    point.reward.map((r) => Math.max(0, r)),
+  );
   const enough = target - 1e-6 * Math.max(1, Math.abs(target));
-  let best: { made: Certified; utility: number } | null = null;
-  const consider = (made: ExactPoint | null, eps: number): boolean => {
-    if (made === null) return false;
-    const utility = exactUtility(float, made);
-    if (best === null || utility > best.utility) best = { made: { ...made, eps }, utility };
-    return utility >= enough;
-  };
+  let best: Certified | null = null;
+  let bestUtility = Number.NEGATIVE_INFINITY;
   for (const eps of INTERIOR_STEPS) {
     const x = point.x.map((xv, v) => (1 - eps) * Math.max(0, xv) + eps * interior[v]!);
     const q = x.map((xv) => Math.sqrt(xv / float.a));
+    let made: ExactPoint | null;
     if (eps === 1) {
       const qExact = exactContributions(q, exact.qMax, options.grid, false);
-      const made = closedPoint(
+      made = closedPoint(
         exact,
         qExact,
         qExact.map(() => Q_ZERO),
         null,
       );
-      if (consider(made, eps)) break;
-      continue;
+    } else {
+      const keep = eps === 0 ? options.keep : undefined;
+      made =
+        attempt(highs, float, exact, q, start, true, keep, options) ??
+        attempt(highs, float, exact, q, start, false, keep, options);
     }
-    const keep = eps === 0 ? options.keep : undefined;
-    let done = false;
-    for (const snap of [true, false]) {
-      const made = attempt(highs, float, exact, q, start, snap, keep, options);
-      if (made !== null) {
-        done = consider(made, eps);
-        break;
-      }
+    if (made === null) continue;
+    const utility = exactUtility(float, made);
+    if (utility > bestUtility) {
+      best = { ...made, eps };
+      bestUtility = utility;
     }
-    if (done) break;
+    if (utility >= enough) break;
   }
-  return best === null ? null : (best as { made: Certified }).made;
+  return best;
 }
 
-/** U / N of a float point (x, R): sum_v w_v (beta ln(1 + sqrt(x_v / a)) - R_v). */
-function pointUtility(
-  float: Market<number>,
-  point: { x: readonly number[]; reward: readonly number[] },
-): number {
-  return itemInfos(float).reduce((sum, item, v) => {
-    const q = Math.sqrt(Math.max(0, point.x[v]!) / float.a);
-    return sum + item.weight * (float.beta * Math.log1p(q) - Math.max(0, point.reward[v]!));
-  }, 0);
+/** U / N (float) for contributions and rewards per item in the flat order of items.ts. */
+function utilityPerES(float: Market<number>, q: readonly number[], reward: readonly number[]): number {
+  const items = q.map((qv, v) => ({ q: qv, reward: reward[v]! }));
+  return cloudUtility(float, unflattenContract(float.theta.length, items)) / float.esCount;
 }
 
 function exactUtility(float: Market<number>, p: ExactPoint): number {
-  return itemInfos(float).reduce((sum, item, v) => {
-    const q = qToNumber(p.q[v]!);
-    return sum + item.weight * (float.beta * Math.log1p(q) - qToNumber(p.reward[v]!));
-  }, 0);
+  return utilityPerES(float, p.q.map(qToNumber), p.reward.map(qToNumber));
 }
 
 function attempt(

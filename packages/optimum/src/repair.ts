@@ -122,11 +122,11 @@ function nearestImplementable(
   const n = items.length;
   const xMax = market.a * market.qMax * market.qMax;
   // The objective is distance plus the rewards' cost to the cloud (each R at its weight in U).
-  // Distance alone is degenerate: among equally near allocations HiGHS may return one that only
-  // period-2 rents can implement (a non-monotone period-1 menu screened through continuation
-  // values), with rents of hundreds of times U*. One unit of distance is priced at ten times the
-  // most a unit of energy can cost the cloud (weight / theta_1), so the repair still moves q as
-  // little as it can and pays the cheapest rewards among near allocations.
+  // Distance alone leaves the rewards free and often ties between allocations, so the LP's point
+  // was an arbitrary one of them. One unit of distance is priced at ten times the most a unit of
+  // energy can cost the cloud (weight / theta_1), so the repair still moves q as little as it can
+  // and, among near allocations, takes one that is cheap to implement. (The exact rewards are
+  // rebuilt in certify.ts either way; there the cloud-best construction is kept.)
   const maxWeight = Math.max(...items.map((it) => it.weight));
   const distanceWeight = (10 * maxWeight) / market.theta[0]!;
   // Columns: x (0..n-1), R (n..2n-1), e = |x - target| (2n..3n-1). HiGHS maximises here.

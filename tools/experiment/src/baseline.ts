@@ -20,19 +20,12 @@ import {
   violation,
 } from '@diffcontract/env';
 import { repairContract, solveOptimum } from '@diffcontract/optimum';
+import type { EvalFigures } from './aggregate.js';
 import { median, uniformStream } from './stats.js';
 
 /** Summary in the fields of a run's eval.json summary. */
-export interface BaselineSummary {
+export interface BaselineSummary extends EvalFigures {
   seed: number;
-  markets: number;
-  meanRatioRaw: number;
-  meanRatioRepaired: number;
-  medianRatioRepaired: number;
-  meanViolationRaw: number;
-  feasibleShareRaw: number;
-  feasibleShareRepaired: number;
-  certifiedShare: number | null;
 }
 
 /** `count * dim` float32 actions, each uniform in [-1, 1), from the seed's own stream. */

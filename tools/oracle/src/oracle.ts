@@ -6,7 +6,7 @@
  * close either. Deterministic under its seed.
  */
 import { Adam, createDiffusionActor, createNoise, type NoiseSource } from '@diffcontract/diffusion-actor';
-import { actionDim, createMarketSampler, encodeState, type Market, stateDim } from '@diffcontract/env';
+import { actionDim, createMarketSampler, encodeState, stateDim } from '@diffcontract/env';
 import * as tf from '@tensorflow/tfjs';
 import { rewardTensor, symlogTensor } from './reward.js';
 
@@ -66,10 +66,10 @@ export function trainOracle(
   onProgress?: (p: OracleProgress) => void,
   every = 250,
 ): OracleRun {
-  const K = 3;
+  const sampler = createMarketSampler(config.seed * 2 + 1);
+  const { K, qMax } = sampler.config;
   const S = stateDim(K);
   const A = actionDim(K);
-  const sampler = createMarketSampler(config.seed * 2 + 1);
   const noise = createNoise(config.seed * 2 + 2);
   const actor = createDiffusionActor({
     stateDim: S,
@@ -80,13 +80,8 @@ export function trainOracle(
   const opt = new Adam(actor.variables, { lr: config.lr });
   const variables = actor.variables as tf.Variable[];
   const states = new Float32Array(config.batchSize * S);
-  let qMax = 10;
   for (let step = 1; step <= config.steps; step++) {
-    for (let b = 0; b < config.batchSize; b++) {
-      const m: Market<number> = sampler.next();
-      qMax = m.qMax;
-      encodeState(m, states, b * S);
-    }
+    for (let b = 0; b < config.batchSize; b++) encodeState(sampler.next(), states, b * S);
     const reward = tf.tidy(() => {
       const s = tf.tensor2d(states, [config.batchSize, S]);
       let mean: tf.Scalar | null = null;
