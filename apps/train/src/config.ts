@@ -21,6 +21,11 @@ export interface TrainConfig {
   environment: {
     /** registry name of the environment */
     name: string;
+    /**
+     * the action's formulation (model.md section 6): `allocation` (6.1) the policy chooses q and an
+     * exact LP prices the cheapest rewards; `contract` (6.2) the policy outputs every number
+     */
+    action: 'allocation' | 'contract';
     /** lambda: weight of the constraint violation in the reward (model.md section 6) */
     penalty: number;
     /** reward divisor: `beta` (the market's own beta) or a positive constant */
@@ -66,6 +71,11 @@ export interface TrainConfig {
     targetEntropy: 'auto' | number;
     /** one actor (and temperature) step every `actorEvery` critic steps */
     actorEvery: number;
+    /**
+     * w in [0, 1]: the actor step follows (1 - w) dQ/da + w dr/da, dr/da the allocation
+     * environment's exact gradient (LP duals). 0 is plain critic-only SAC
+     */
+    exactGradient: number;
   };
   budget: {
     /** environment steps; each step offers one contract to each of `marketsPerStep` sampled markets */
@@ -113,6 +123,11 @@ export interface TrainConfig {
     certifyTimeoutMs: number;
     /** how many markets of the fixed evaluation set (in order) to evaluate on; 100 is all of it */
     markets: number;
+    /**
+     * N, actions proposed per market: the noise-free one and N - 1 samples, each priced, the best
+     * delivered (the cloud knows its market). Reports give N = 1 beside it
+     */
+    candidates: number;
   };
 }
 
@@ -130,7 +145,13 @@ export const DEFAULT_CONFIG: TrainConfig = {
   algo: 'edmsac',
   seed: 0,
   backend: 'auto',
-  environment: { name: 'two-period-contract', penalty: 5, scale: 'beta', rewardTransform: 'symlog' },
+  environment: {
+    name: 'two-period-contract',
+    action: 'allocation',
+    penalty: 5,
+    scale: 'beta',
+    rewardTransform: 'none',
+  },
   actor: { name: 'auto', hidden: 256, denoisingSteps: 5, lr: 1e-4, options: {} },
   critic: { hidden: 256, lr: 1e-3 },
   sac: {
@@ -144,12 +165,13 @@ export const DEFAULT_CONFIG: TrainConfig = {
     // Eight critic steps per actor step (with budget.updatesPerStep 8): the critic, not the actor's
     // gradient, limits learning on this budget (README, results of the default config).
     actorEvery: 8,
+    exactGradient: 1,
   },
   budget: { steps: 3000, marketsPerStep: 16, updatesPerStep: 8, warmupSteps: 50 },
   exploration: { noise: 0.2, noiseFinal: 0.05 },
   logging: { logEvery: 100, checkpointEvery: 500, probeSize: 32 },
   pruning: { strategy: 'auto', ratio: 0.1, every: 100, rampShare: 0.3 },
-  evaluation: { certify: true, certifyTimeoutMs: 10_000, markets: 100 },
+  evaluation: { certify: true, certifyTimeoutMs: 10_000, markets: 100, candidates: 16 },
 };
 
 /**

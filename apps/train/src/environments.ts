@@ -4,7 +4,12 @@
  * Contract for any registered environment (what `--resume` relies on): all randomness is drawn in
  * `reset`, a fixed amount per call for a given batch size, and `step` draws none.
  */
-import { type BatchResult, ContractEnvironment } from '@diffcontract/env';
+import {
+  ACTION_FORMULATIONS,
+  type ActionFormulation,
+  type BatchResult,
+  ContractEnvironment,
+} from '@diffcontract/env';
 import { type Environment, type EnvironmentFactory, environments } from '@diffcontract/sac';
 
 export const CONTRACT_ENVIRONMENT = 'two-period-contract';
@@ -23,17 +28,49 @@ export function symlog(r: number): number {
   return Math.sign(r) * Math.log1p(Math.abs(r));
 }
 
-/** The contract environment with its reward passed through `transform`; utility and violation stay raw. */
+/** d symlog(r) / dr = 1 / (1 + |r|). */
+function symlogSlope(r: number): number {
+  return 1 / (1 + Math.abs(r));
+}
+
+interface Transform {
+  value: (r: number) => number;
+  slope: (r: number) => number;
+}
+
+const TRANSFORMS: Record<RewardTransform, Transform> = {
+  none: { value: (r) => r, slope: () => 1 },
+  symlog: { value: symlog, slope: symlogSlope },
+};
+
+/**
+ * The contract environment with its reward passed through `transform`; utility and violation stay
+ * raw. In the allocation formulation it also has the exact action-gradient of the transformed
+ * reward (chain rule), in the units the critic learns.
+ */
 class TransformedEnvironment implements Environment {
   readonly stateDim: number;
   readonly actionDim: number;
+  readonly actionGradient?: (states: Float32Array, actions: Float32Array) => Float32Array;
   private transformed = new Float64Array(0);
   constructor(
     private readonly inner: ContractEnvironment,
-    private readonly transform: (r: number) => number,
+    private readonly transform: Transform,
   ) {
     this.stateDim = inner.stateDim;
     this.actionDim = inner.actionDim;
+    if (inner.action === 'allocation') {
+      this.actionGradient = (states, actions) => {
+        const { reward, gradient } = inner.actionGradient(states, actions);
+        const A = this.actionDim;
+        for (let b = 0; b < reward.length; b++) {
+          const slope = transform.slope(reward[b]!);
+          if (slope === 1) continue;
+          for (let v = 0; v < A; v++) gradient[b * A + v] *= slope;
+        }
+        return gradient;
+      };
+    }
   }
   reset(batch: number): Float32Array {
     return this.inner.reset(batch);
@@ -42,17 +79,17 @@ class TransformedEnvironment implements Environment {
     const result = this.inner.step(actions);
     if (this.transformed.length !== result.reward.length)
       this.transformed = new Float64Array(result.reward.length);
-    for (let i = 0; i < result.reward.length; i++) this.transformed[i] = this.transform(result.reward[i]!);
+    for (let i = 0; i < result.reward.length; i++) this.transformed[i] = this.transform.value(result.reward[i]!);
     return { ...result, reward: this.transformed };
   }
 }
 
 /**
- * model.md section 6 on the default market sampler. Options: seed, penalty, scale ('beta' or a
- * number), rewardTransform ('none' or 'symlog').
+ * model.md section 6 on the default market sampler. Options: seed, action ('allocation' or
+ * 'contract'), penalty, scale ('beta' or a number), rewardTransform ('none' or 'symlog').
  */
 export const contractEnvironmentFactory: EnvironmentFactory = (options) => {
-  const { seed, penalty, scale, rewardTransform = 'none', ...rest } = options;
+  const { seed, action, penalty, scale, rewardTransform = 'none', ...rest } = options;
   const unknown = Object.keys(rest);
   if (unknown.length > 0) {
     throw new Error(`environment.${unknown[0]}: unknown option (${JSON.stringify(rest[unknown[0]!])})`);
@@ -62,12 +99,18 @@ export const contractEnvironmentFactory: EnvironmentFactory = (options) => {
       `environment.rewardTransform: must be one of ${REWARD_TRANSFORMS.join(', ')} (${JSON.stringify(rewardTransform)})`,
     );
   }
+  if (action !== undefined && !ACTION_FORMULATIONS.includes(action as ActionFormulation)) {
+    throw new Error(
+      `environment.action: must be one of ${ACTION_FORMULATIONS.join(', ')} (${JSON.stringify(action)})`,
+    );
+  }
   const env = new ContractEnvironment({
     seed,
+    action: action as ActionFormulation | undefined,
     penalty: penalty as number | undefined,
     scale: scale === 'beta' || scale === undefined ? undefined : (scale as number),
   });
-  return rewardTransform === 'symlog' ? new TransformedEnvironment(env, symlog) : env;
+  return new TransformedEnvironment(env, TRANSFORMS[rewardTransform as RewardTransform]);
 };
 
 export function registerBuiltinEnvironments(): void {

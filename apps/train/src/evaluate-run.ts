@@ -14,6 +14,9 @@ import { createProgress, type Io } from './progress.js';
 import { RUN_FILES, writeJson } from './rundir.js';
 import { scatterChart } from './svg.js';
 
+/** Seed of the candidates' noise at evaluation (fixed: the same policy gives the same contracts). */
+export const EVAL_CANDIDATE_SEED = 0x5eed_ca4d;
+
 export interface EvaluateRunOptions {
   runDir: string;
   config: TrainConfig;
@@ -62,12 +65,16 @@ export async function evaluateRun(o: EvaluateRunOptions): Promise<EvalReport> {
   progress.stop();
   const evalProgress = createProgress(o.io.stderr, c.evaluation.certify ? 'repair+certify' : 'repair');
   evalProgress.start(markets.length, 0);
-  // The noise-free action: evaluation is reproducible and consumes no training stream.
-  const unused = createNoise(0);
+  // Candidates after the noise-free one come from a stream of their own, so evaluation is
+  // reproducible and consumes no training stream.
+  const candidateNoise = createNoise(EVAL_CANDIDATE_SEED);
   const report = await evaluatePolicy({
     markets,
     optimum,
-    act: (states) => o.actor.act(states, unused, true),
+    act: (states, sample) => o.actor.act(states, candidateNoise, !sample),
+    formulation: c.environment.action,
+    penalty: c.environment.penalty,
+    candidates: c.evaluation.candidates,
     certify: c.evaluation.certify,
     certifyTimeoutMs: c.evaluation.certifyTimeoutMs,
     outDir,
@@ -80,7 +87,10 @@ export async function evaluateRun(o: EvaluateRunOptions): Promise<EvalReport> {
     algo: c.algo,
     seed: c.seed,
     markets: o.marketsLabel ?? 'evaluation set',
-    policy: 'noise-free action of the final actor',
+    policy:
+      c.evaluation.candidates > 1
+        ? `best of ${c.evaluation.candidates} candidates (the noise-free action and samples) of the final actor`
+        : 'noise-free action of the final actor',
     summary: report.summary,
     perMarket: report.markets,
   });

@@ -11,8 +11,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkContract } from '@diffcontract/contract-checker';
 import {
+  type ActionFormulation,
+  type Contract,
   cloudUtility,
-  decodeAction,
+  contractOfAction,
+  type ExactContract,
   type ExactMarket,
   encodeState,
   formatContractFile,
@@ -43,6 +46,10 @@ export interface MarketResult {
   uStarGap: number;
   raw: { utility: number; ratio: number; violation: number; feasible: boolean };
   repaired: { utility: number; ratio: number; feasible: boolean; changedAllocation: boolean };
+  /** which of the N candidates was delivered (0: the noise-free action) */
+  candidate: number;
+  /** the noise-free action alone (N = 1), delivered the same way */
+  single: { ratio: number; changedAllocation: boolean };
   /** null when certification is off */
   certificate: { verdict: string; timeMs: number } | null;
 }
@@ -58,6 +65,12 @@ export interface EvalSummary {
   /** null when certification is off */
   certifiedShare: number | null;
   changedAllocationShare: number;
+  /** N, candidates per market */
+  candidates: number;
+  /** N = 1 (the noise-free action alone): mean and minimum U/U* delivered, share whose allocation changed */
+  meanRatioSingle: number;
+  minRatioSingle: number;
+  changedAllocationShareSingle: number;
 }
 
 export interface EvalReport {
@@ -76,8 +89,17 @@ export function evalMarketsOf(markets: Market<number>[]): EvalMarket[] {
 export interface EvaluateOptions {
   markets: EvalMarket[];
   optimum: OptimumEntry[];
-  /** the policy: `count * stateDim` states in, `count * actionDim` actions in [-1, 1] out */
-  act: (states: Float32Array) => Float32Array;
+  /**
+   * the policy: `count * stateDim` states in, `count * actionDim` actions in [-1, 1] out; the
+   * noise-free action when `sample` is false, a fresh sample otherwise
+   */
+  act: (states: Float32Array, sample: boolean) => Float32Array;
+  /** what an action means (model.md section 6) */
+  formulation: ActionFormulation;
+  /** lambda: candidates are ranked by U/N - lambda viol of their float contracts */
+  penalty: number;
+  /** N: the noise-free action and N - 1 samples per market; the best is delivered */
+  candidates: number;
   certify: boolean;
   certifyTimeoutMs: number;
   /** directory receiving contracts/ and contracts-raw/ */
@@ -90,7 +112,7 @@ export interface EvaluateOptions {
 const mean = (xs: number[]) => (xs.length === 0 ? Number.NaN : xs.reduce((s, x) => s + x, 0) / xs.length);
 const share = (flags: boolean[]) => mean(flags.map((f) => (f ? 1 : 0)));
 
-export function summarise(results: MarketResult[]): EvalSummary {
+export function summarise(results: MarketResult[], candidates = 1): EvalSummary {
   const certs = results.map((r) => r.certificate);
   return {
     markets: results.length,
@@ -104,20 +126,38 @@ export function summarise(results: MarketResult[]): EvalSummary {
       ? null
       : share(certs.map((c) => c?.verdict === 'certified')),
     changedAllocationShare: share(results.map((r) => r.repaired.changedAllocation)),
+    candidates,
+    meanRatioSingle: mean(results.map((r) => r.single.ratio)),
+    minRatioSingle: Math.min(...results.map((r) => r.single.ratio)),
+    changedAllocationShareSingle: share(results.map((r) => r.single.changedAllocation)),
   };
 }
 
+/** The exactly priced (or repaired) contract delivered for a float contract, and its figures. */
+async function deliver(market: Market<number>, exact: ExactMarket, contract: Contract<number>) {
+  const repair = await repairContract(exact, toDecimalContract(contract));
+  const utility = cloudUtility(market, toFloatContract(repair.contract));
+  return { contract: repair.contract, utility, changedAllocation: repair.changedAllocation };
+}
+
+/**
+ * Proposes N actions per market, prices each (float), delivers the best exactly priced: in the
+ * allocation formulation the exact cheapest rewards for the chosen allocation, repaired to the
+ * nearest implementable allocation only when it is not implementable (model.md section 6.1).
+ */
 export async function evaluatePolicy(opts: EvaluateOptions): Promise<EvalReport> {
-  const { markets } = opts;
+  const { markets, formulation, penalty } = opts;
   if (markets.length === 0) throw new Error('evaluation: no markets');
+  const N = Math.max(1, opts.candidates);
   const K = markets[0]!.market.theta.length;
   const S = stateDim(K);
   const states = new Float32Array(markets.length * S);
   markets.forEach((m, i) => {
     encodeState(m.market, states, i * S);
   });
-  const actions = opts.act(states);
-  const A = actions.length / markets.length;
+  const proposals = [opts.act(states, false)];
+  for (let c = 1; c < N; c++) proposals.push(opts.act(states, true));
+  const A = proposals[0]!.length / markets.length;
   const rawDir = join(opts.outDir, 'contracts-raw');
   const repairedDir = join(opts.outDir, 'contracts');
   mkdirSync(rawDir, { recursive: true });
@@ -127,7 +167,21 @@ export async function evaluatePolicy(opts: EvaluateOptions): Promise<EvalReport>
   for (let i = 0; i < markets.length; i++) {
     const { name, market, exact } = markets[i]!;
     const { uStar, gap } = opts.optimum[i]!;
-    const raw = decodeAction(market, actions.subarray(i * A, (i + 1) * A));
+    // Rank the candidates by the float contract's U/N - lambda viol (the reward without its scale).
+    let best = 0;
+    let bestScore = Number.NEGATIVE_INFINITY;
+    const contracts = proposals.map((actions, c) => {
+      const contract = contractOfAction(market, actions.subarray(i * A, (i + 1) * A), formulation, {
+        penalty,
+      });
+      const score = cloudUtility(market, contract) / market.esCount - penalty * violation(market, contract);
+      if (score > bestScore) {
+        bestScore = score;
+        best = c;
+      }
+      return contract;
+    });
+    const raw = contracts[best]!;
     const rawExact = toDecimalContract(raw);
     const rawUtility = cloudUtility(market, raw);
     writeFileAtomic(
@@ -138,26 +192,13 @@ export async function evaluatePolicy(opts: EvaluateOptions): Promise<EvalReport>
         meta: { source: `${opts.source} (raw policy output)`, cloudUtility: rawUtility },
       }),
     );
-    const repair = await repairContract(exact, rawExact);
-    const repairedFloat = toFloatContract(repair.contract);
-    const repairedUtility = cloudUtility(market, repairedFloat);
-    const feasible = isFeasibleExact(exact, repair.contract);
+    const delivered = await deliver(market, exact, raw);
+    const single = best === 0 ? delivered : await deliver(market, exact, contracts[0]!);
+    const feasible = isFeasibleExact(exact, delivered.contract);
     const certificate = opts.certify
-      ? await checkContract(exact, repair.contract, { timeoutMs: opts.certifyTimeoutMs })
+      ? await checkContract(exact, delivered.contract, { timeoutMs: opts.certifyTimeoutMs })
       : undefined;
-    writeFileAtomic(
-      join(repairedDir, `${name}.json`),
-      formatContractFile({
-        market: exact,
-        contract: repair.contract,
-        meta: {
-          source: `${opts.source} (repaired)`,
-          cloudUtility: repairedUtility,
-          changedAllocation: repair.changedAllocation,
-        },
-        ...(certificate ? { certificate: certificate as unknown as Record<string, unknown> } : {}),
-      }),
-    );
+    writeDelivered(join(repairedDir, `${name}.json`), exact, delivered, opts.source, certificate);
     results.push({
       name,
       uStar,
@@ -169,14 +210,38 @@ export async function evaluatePolicy(opts: EvaluateOptions): Promise<EvalReport>
         feasible: isFeasibleExact(exact, rawExact),
       },
       repaired: {
-        utility: repairedUtility,
-        ratio: repairedUtility / uStar,
+        utility: delivered.utility,
+        ratio: delivered.utility / uStar,
         feasible,
-        changedAllocation: repair.changedAllocation,
+        changedAllocation: delivered.changedAllocation,
       },
+      candidate: best,
+      single: { ratio: single.utility / uStar, changedAllocation: single.changedAllocation },
       certificate: certificate ? { verdict: certificate.verdict, timeMs: certificate.timeMs } : null,
     });
     opts.onMarket?.(i + 1, markets.length);
   }
-  return { summary: summarise(results), markets: results };
+  return { summary: summarise(results, N), markets: results };
+}
+
+function writeDelivered(
+  path: string,
+  market: ExactMarket,
+  delivered: { contract: ExactContract; utility: number; changedAllocation: boolean },
+  source: string,
+  certificate: object | undefined,
+): void {
+  writeFileAtomic(
+    path,
+    formatContractFile({
+      market,
+      contract: delivered.contract,
+      meta: {
+        source: `${source} (${delivered.changedAllocation ? 'repaired' : 'exactly priced'})`,
+        cloudUtility: delivered.utility,
+        changedAllocation: delivered.changedAllocation,
+      },
+      ...(certificate ? { certificate: certificate as unknown as Record<string, unknown> } : {}),
+    }),
+  );
 }

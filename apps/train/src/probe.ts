@@ -5,8 +5,9 @@
  * progress towards it; the raw figures show how far the policy itself is from feasibility.
  */
 import {
-  BatchEvaluator,
-  decodeAction,
+  type ActionFormulation,
+  contractOfAction,
+  createBatchEvaluator,
   encodeState,
   type Market,
   stateDim,
@@ -31,12 +32,14 @@ export interface ProbeFigures {
 export class Probe {
   private readonly states32: Float32Array;
   private readonly states64: Float64Array;
-  private readonly evaluator: BatchEvaluator;
+  private readonly evaluator: ReturnType<typeof createBatchEvaluator>;
   private readonly exact;
 
   private constructor(
     private readonly markets: Market<number>[],
     private readonly uStar: number[],
+    private readonly formulation: ActionFormulation,
+    private readonly penalty: number,
   ) {
     const K = markets[0]!.theta.length;
     const S = stateDim(K);
@@ -46,16 +49,27 @@ export class Probe {
       encodeState(m, this.states32, i * S);
       encodeState(m, this.states64, i * S);
     });
-    this.evaluator = new BatchEvaluator(K, { qMax: markets[0]!.qMax, capacity: markets.length });
+    this.evaluator = createBatchEvaluator(formulation, K, {
+      qMax: markets[0]!.qMax,
+      capacity: markets.length,
+      penalty,
+    });
     this.exact = markets.map(toDecimalMarket);
   }
 
   /** Solves (or reads from the run's cache) U* of every probe market. */
-  static async create(markets: Market<number>[], optimumCache: string): Promise<Probe> {
+  static async create(
+    markets: Market<number>[],
+    optimumCache: string,
+    formulation: ActionFormulation,
+    penalty: number,
+  ): Promise<Probe> {
     const optimum = await optimumFor(markets.map(toDecimalMarket), optimumCache);
     return new Probe(
       markets,
       optimum.map((o) => o.uStar),
+      formulation,
+      penalty,
     );
   }
 
@@ -74,7 +88,9 @@ export class Probe {
       ratio += (r.utility[i]! * m.esCount) / this.uStar[i]!;
       violation += r.violation[i]!;
       if (r.violation[i] === 0) feasible++;
-      const raw = decodeAction(m, actions.subarray(i * A, (i + 1) * A));
+      const raw = contractOfAction(m, actions.subarray(i * A, (i + 1) * A), this.formulation, {
+        penalty: this.penalty,
+      });
       const repaired = await repairContract(this.exact[i]!, toDecimalContract(raw));
       ratioRepaired += repaired.cloudUtility / this.uStar[i]!;
     }

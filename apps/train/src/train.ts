@@ -110,6 +110,7 @@ export function sacConfigOf(c: TrainConfig): SacConfig {
     alphaLr: c.sac.alphaLr,
     targetEntropy: c.sac.targetEntropy,
     actorEvery: c.sac.actorEvery,
+    exactGradient: c.sac.exactGradient,
     seed: streamSeed(c.seed, STREAM.agent),
   };
 }
@@ -145,6 +146,7 @@ export function createRunParts(c: TrainConfig, envSeed: number): RunParts {
   const envFactory = asUsage('environment.name', () => environments.get(c.environment.name));
   const env = envFactory({
     seed: envSeed,
+    action: c.environment.action,
     penalty: c.environment.penalty,
     scale: c.environment.scale,
     rewardTransform: c.environment.rewardTransform,
@@ -156,7 +158,8 @@ export function createRunParts(c: TrainConfig, envSeed: number): RunParts {
       actorOptions(c),
     ),
   );
-  const agent = createSacAgent(sacConfigOf(c), actor);
+  const actionGradient = env.actionGradient?.bind(env);
+  const agent = asUsage('sac', () => createSacAgent(sacConfigOf(c), actor, { actionGradient }));
   try {
     return { env, agent, pruner: createActorPruner(c, agent, totalUpdates(c)) };
   } catch (e) {
@@ -185,6 +188,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     const probe = await Probe.create(
       sampleMarkets(PROBE_SEED, c.logging.probeSize),
       join(runDir, RUN_FILES.optimum),
+      c.environment.action,
+      c.environment.penalty,
     );
 
     let step = 0;

@@ -8,3 +8,5 @@ export * from './model.js';
 export * from './sampler.js';
 export * from './types.js';
 export * from './validate.js';
+export * from './allocation.js';
+export * from './pricing.js';

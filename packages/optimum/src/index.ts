@@ -4,3 +4,4 @@ export type { AnyMarket } from './market.js';
 export * from './repair.js';
 export * from './solve.js';
 export * from './static.js';
+export * from './price.js';

@@ -57,6 +57,16 @@ function lastScalarValues(last: LastScalars): Record<keyof LastScalars, number |
   };
 }
 
+/**
+ * dr/da of the environment's reward (in the units the critic learns) at `actions` for `states`, both
+ * row-major; what SacConfig.exactGradient mixes into the actor step.
+ */
+export type ActionGradient = (states: Float32Array, actions: Float32Array) => Float32Array;
+
+export interface SacAgentOptions {
+  actionGradient?: ActionGradient;
+}
+
 class Sac implements SacAgent {
   readonly config: Readonly<SacConfig>;
   readonly targetActor: Actor;
@@ -74,11 +84,18 @@ class Sac implements SacAgent {
   private count = 0;
   private last: LastScalars | null = null;
 
+  private readonly actionGradient: ActionGradient | undefined;
+
   constructor(
     config: Partial<SacConfig>,
     readonly actor: Actor,
+    options: SacAgentOptions = {},
   ) {
     const c = resolveSacConfig(config);
+    if (c.exactGradient > 0 && !options.actionGradient) {
+      throw new Error(`sac.exactGradient: needs an environment with an exact action-gradient (${c.exactGradient})`);
+    }
+    this.actionGradient = options.actionGradient;
     this.config = Object.freeze(c);
     this.targetEntropy = c.targetEntropy === 'auto' ? -actor.actionDim : c.targetEntropy;
     this.critic = new TwinCritic(actor.stateDim, actor.actionDim, c.criticHidden, c.seed * 7919 + 11);
@@ -135,7 +152,8 @@ class Sac implements SacAgent {
           const sample = this.actor.sample(s, this.noise);
           // Kept: variableGrads disposes everything its closure creates except the loss.
           meanQ = tf.keep(tf.mean(this.critic.min(s, sample.actions, { frozen: true })) as tf.Scalar);
-          const objective = sample.penalty ? tf.sub(meanQ, sample.penalty) : meanQ;
+          const value = this.mixExactGradient(batch.states.subarray(0, B * S), sample.actions, meanQ);
+          const objective = sample.penalty ? tf.sub(value, sample.penalty) : value;
           if (!useEntropy) return tf.neg(objective) as tf.Scalar;
           if (sample.logProb) entropy = tf.keep(tf.neg(tf.mean(sample.logProb)) as tf.Scalar);
           else if (this.actor.entropy) entropy = tf.keep(this.actor.entropy(s, this.noise));
@@ -159,6 +177,20 @@ class Sac implements SacAgent {
     if (previous) tf.dispose([previous.criticLoss, previous.actorLoss, previous.entropy, previous.meanQ]);
     this.last = next;
     this.count += 1;
+  }
+
+  /**
+   * (1 - w) meanQ + w mean(g . a): the surrogate whose actor gradient is (1 - w) dQ/da + w dr/da,
+   * g = dr/da read from the environment at the sampled actions (a constant here). meanQ alone when
+   * w = 0.
+   */
+  private mixExactGradient(states: Float32Array, actions: tf.Tensor2D, meanQ: tf.Scalar): tf.Scalar {
+    const w = this.config.exactGradient;
+    if (w === 0 || !this.actionGradient) return meanQ;
+    const g = this.actionGradient(states, actions.dataSync() as Float32Array);
+    const surrogate = tf.mean(tf.sum(tf.mul(tf.tensor2d(g, actions.shape), actions), 1)) as tf.Scalar;
+    if (w === 1) return surrogate;
+    return tf.add(tf.mul(meanQ, 1 - w), tf.mul(surrogate, w)) as tf.Scalar;
   }
 
   metrics(): UpdateMetrics {
@@ -210,7 +242,8 @@ class Sac implements SacAgent {
         withGates(gates as tf.Tensor1D[], () => {
           const sample = actor.sample(s, noise);
           const meanQ = tf.mean(this.critic.min(s, sample.actions, { frozen: true })) as tf.Scalar;
-          const objective = sample.penalty ? tf.sub(meanQ, sample.penalty) : meanQ;
+          const value = this.mixExactGradient(batch.states.subarray(0, B * S), sample.actions, meanQ);
+          const objective = sample.penalty ? tf.sub(value, sample.penalty) : value;
           if (!useEntropy) return tf.neg(objective) as tf.Scalar;
           let entropy: tf.Scalar;
           if (sample.logProb) entropy = tf.neg(tf.mean(sample.logProb)) as tf.Scalar;
@@ -345,6 +378,10 @@ class Sac implements SacAgent {
 }
 
 /** Builds an agent around `actor` (which it owns from now on: dispose() frees it). */
-export function createSacAgent(config: Partial<SacConfig>, actor: Actor): SacAgent {
-  return new Sac(config, actor);
+export function createSacAgent(
+  config: Partial<SacConfig>,
+  actor: Actor,
+  options: SacAgentOptions = {},
+): SacAgent {
+  return new Sac(config, actor, options);
 }

@@ -26,6 +26,13 @@ export interface SacConfig {
   targetEntropy: number | 'auto';
   /** one actor (and temperature) step every `actorEvery` critic steps */
   actorEvery: number;
+  /**
+   * weight w in [0, 1] of the environment's exact action-gradient in the actor's objective:
+   * (1 - w) min(Q1, Q2)(s, a) + w (g . a) with g = dr/da at the actor's action (stopped gradient), so
+   * the actor step follows (1 - w) dQ/da + w dr/da. 0 (the default) is plain, critic-only SAC; w > 0
+   * needs an agent built with an `actionGradient` (createSacAgent's options)
+   */
+  exactGradient: number;
   /** seeds critic initialisation and the agent's sampling noise */
   seed: number;
 }
@@ -42,6 +49,7 @@ export const DEFAULT_SAC_CONFIG: Readonly<SacConfig> = Object.freeze({
   alphaLr: 3e-4,
   targetEntropy: 'auto',
   actorEvery: 1,
+  exactGradient: 0,
   seed: 0,
 });
 
@@ -93,6 +101,9 @@ export function resolveSacConfig(partial: Partial<SacConfig> = {}): SacConfig {
     (typeof c.targetEntropy !== 'number' || !Number.isFinite(c.targetEntropy))
   ) {
     bad('targetEntropy', c.targetEntropy, "must be a number or 'auto'");
+  }
+  if (typeof c.exactGradient !== 'number' || !(c.exactGradient >= 0 && c.exactGradient <= 1)) {
+    bad('exactGradient', c.exactGradient, 'must be a number in [0, 1]');
   }
   if (!Number.isInteger(c.seed)) bad('seed', c.seed, 'must be an integer');
   return c;

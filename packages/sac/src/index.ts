@@ -1,5 +1,5 @@
 export type { Actor, ActorFactory, ActorSample, ActorSpec, NoiseSource, WeightsArtefact } from './actor.js';
-export { createSacAgent } from './agent.js';
+export { type ActionGradient, createSacAgent, type SacAgentOptions } from './agent.js';
 export type { ActOptions, GateGradients, SacAgent, UpdateMetrics } from './agent-types.js';
 export { type BackendInfo, type BackendName, BackendUnavailableError, setBackend } from './backend.js';
 export { diffusionActorFactory, gaussianActorFactory } from './builtins.js';

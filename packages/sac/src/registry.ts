@@ -56,6 +56,8 @@ export interface Environment {
   reset(batch: number): Float32Array;
   /** Rewards (one per context of the last reset) for `batch * actionDim` actions in [-1, 1]. */
   step(actions: Float32Array): { reward: ArrayLike<number> };
+  /** Exact dr/da at (states, actions), row-major like the actions, where the environment has one. */
+  actionGradient?(states: Float32Array, actions: Float32Array): Float32Array;
 }
 
 export type EnvironmentFactory = (options: { seed: number } & Record<string, unknown>) => Environment;

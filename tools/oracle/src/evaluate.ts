@@ -3,8 +3,9 @@
  * contract, its U/U* and violation as it is, then exact repair and U/U* after repair.
  */
 import {
+  type ActionFormulation,
   cloudUtility,
-  decodeAction,
+  contractOfAction,
   encodeState,
   evaluationSet,
   stateDim,
@@ -27,6 +28,8 @@ export interface EvaluationSummary {
 export async function evaluateOnEvaluationSet(
   act: (states: Float32Array) => Float32Array,
   count = 100,
+  formulation: ActionFormulation = 'allocation',
+  penalty = 5,
 ): Promise<EvaluationSummary> {
   const markets = evaluationSet().slice(0, count);
   const S = stateDim(markets[0]!.theta.length);
@@ -41,7 +44,7 @@ export async function evaluateOnEvaluationSet(
   const repaired: number[] = [];
   for (let i = 0; i < markets.length; i++) {
     const market = markets[i]!;
-    const contract = decodeAction(market, actions, i * A);
+    const contract = contractOfAction(market, actions, formulation, { penalty, offset: i * A });
     const uStar = (await solveOptimum(market)).cloudUtility;
     raw.push(cloudUtility(market, contract) / uStar);
     viol.push(violation(market, contract));

@@ -32,6 +32,12 @@ const oneOf =
 const d = DEFAULT_ORACLE_CONFIG;
 const program = new Command('diffcontract-oracle')
   .description('train the diffusion actor on the exact reward gradient (no critic) and evaluate it')
+  .option(
+    '--action <a>',
+    'allocation | contract (model.md section 6)',
+    oneOf('--action', ['allocation', 'contract'] as const),
+    d.action,
+  )
   .option('--steps <n>', 'actor steps', positiveInt('--steps'), d.steps)
   .option('--lr <x>', 'Adam learning rate', nonNegative('--lr', true), d.lr)
   .option('--batch <n>', 'markets per step', positiveInt('--batch'), d.batchSize)
@@ -57,6 +63,7 @@ try {
 }
 const o = program.opts();
 const config: OracleConfig = {
+  action: o.action,
   steps: o.steps,
   lr: o.lr,
   batchSize: o.batch,
@@ -80,7 +87,7 @@ const run = trainOracle(config, ({ step, reward }) => {
   );
 });
 const trainSeconds = (performance.now() - start) / 1000;
-const summary = await evaluateOnEvaluationSet(run.act, o.markets);
+const summary = await evaluateOnEvaluationSet(run.act, o.markets, config.action, config.penalty);
 run.dispose();
 const result = { config, trainSeconds, ...summary };
 if (o.json) process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -6,11 +6,21 @@
  * close either. Deterministic under its seed.
  */
 import { Adam, createDiffusionActor, createNoise, type NoiseSource } from '@diffcontract/diffusion-actor';
-import { actionDim, createMarketSampler, encodeState, stateDim } from '@diffcontract/env';
+import {
+  type ActionFormulation,
+  AllocationEvaluator,
+  actionDim,
+  allocationActionDim,
+  createMarketSampler,
+  encodeState,
+  stateDim,
+} from '@diffcontract/env';
 import * as tf from '@tensorflow/tfjs';
 import { rewardTensor, symlogTensor } from './reward.js';
 
 export interface OracleConfig {
+  /** the action's formulation (model.md section 6): allocation (LP-priced rewards) or contract */
+  action: ActionFormulation;
   /** actor steps (DMSAC's default config takes 2950) */
   steps: number;
   /** Adam learning rate of the actor (model.md: 1e-4) */
@@ -29,6 +39,7 @@ export interface OracleConfig {
 }
 
 export const DEFAULT_ORACLE_CONFIG: Readonly<OracleConfig> = Object.freeze({
+  action: 'allocation',
   steps: 2950,
   lr: 1e-4,
   batchSize: 256,
@@ -69,7 +80,12 @@ export function trainOracle(
   const sampler = createMarketSampler(config.seed * 2 + 1);
   const { K, qMax } = sampler.config;
   const S = stateDim(K);
-  const A = actionDim(K);
+  const allocation = config.action === 'allocation';
+  const A = allocation ? allocationActionDim(K) : actionDim(K);
+  // The allocation formulation's reward is an LP's value: its gradient comes from the LP's duals
+  // (AllocationEvaluator.gradient), fed back as the constant g in the surrogate mean(g . a).
+  const pricing = allocation ? new AllocationEvaluator(K, { qMax, penalty: config.penalty }) : null;
+  const gradient = new Float32Array(config.batchSize * A);
   const noise = createNoise(config.seed * 2 + 2);
   const actor = createDiffusionActor({
     stateDim: S,
@@ -87,9 +103,28 @@ export function trainOracle(
       let mean: tf.Scalar | null = null;
       const { grads } = tf.variableGrads(() => {
         const sample = actor.sample(s, config.chain === 'stochastic' ? noise : zeroNoise);
-        const raw = rewardTensor(s, sample.actions, { K, qMax, penalty: config.penalty });
-        mean = tf.keep(tf.mean(config.transform === 'symlog' ? symlogTensor(raw) : raw) as tf.Scalar);
-        const loss = tf.neg(mean) as tf.Scalar;
+        let loss: tf.Scalar;
+        if (pricing) {
+          const rewards = pricing.gradient(states, sample.actions.dataSync() as Float32Array, gradient);
+          if (config.transform === 'symlog') {
+            for (let b = 0; b < config.batchSize; b++) {
+              const slope = 1 / (1 + Math.abs(rewards[b]!));
+              for (let v = 0; v < A; v++) gradient[b * A + v] *= slope;
+            }
+          }
+          let total = 0;
+          for (let b = 0; b < config.batchSize; b++) {
+            const r = rewards[b]!;
+            total += config.transform === 'symlog' ? Math.sign(r) * Math.log1p(Math.abs(r)) : r;
+          }
+          mean = tf.keep(tf.scalar(total / config.batchSize));
+          const g = tf.tensor2d(gradient, [config.batchSize, A]);
+          loss = tf.neg(tf.mean(tf.sum(tf.mul(g, sample.actions), 1))) as tf.Scalar;
+        } else {
+          const raw = rewardTensor(s, sample.actions, { K, qMax, penalty: config.penalty });
+          mean = tf.keep(tf.mean(config.transform === 'symlog' ? symlogTensor(raw) : raw) as tf.Scalar);
+          loss = tf.neg(mean) as tf.Scalar;
+        }
         return sample.penalty ? (tf.add(loss, sample.penalty) as tf.Scalar) : loss;
       }, variables);
       opt.apply(variables.map((v) => grads[v.name]!));

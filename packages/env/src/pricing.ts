@@ -1,0 +1,261 @@
+/**
+ * The pricing layer of model.md section 6.1: for a market and an allocation x = a q^2, the elastic
+ * LP
+ *     L(x) = min over R >= 0, s >= 0 of  cost(R) + lambda sum(s)
+ *            subject to  G R + s >= h(x)   (IR1, IR2, IC2, IIC with sigma = id; one row each)
+ * with cost(R) = sum_i pi_i (R1[i] + delta sum_j P[i][j] R2[i][j]) and h linear in x. Its value,
+ * optimal rewards and duals y give the reward r = (sum_v w_v v(q_v) - L(x)) / scale and its exact
+ * gradient dL/dx = dh/dx^T y (x enters only the right-hand side, so L is convex in x).
+ *
+ * A dense primal simplex rather than a general LP solver: the LP is tiny (K = 3: 12 rewards, 36
+ * rows) and the elastic form always has the starting basis R = 0, s = max(h, 0), so there is no
+ * phase 1; a generic wasm solver spends ~2 ms per solve on setup alone, this one ~0.1 ms.
+ * Degenerate pivots (equal allocations make many h_k = 0) switch to Bland's rule, which cannot cycle.
+ */
+
+/** Flat item order of the K + K^2 menu items: period1[i] is item i, period2[i][j] is item K + i K + j. */
+export function pricingItemCount(K: number): number {
+  return K + K * K;
+}
+
+/** IR1 (K) + IR2 (K^2) + IC2 (K^2 (K - 1)) + IIC (K (K - 1)) rows, env's constraint order. */
+export function pricingRowCount(K: number): number {
+  return K + K * K + K * K * (K - 1) + K * (K - 1);
+}
+
+/** One market's data, as the pricing layer reads it (all floats). */
+export interface PricingMarket {
+  theta: ArrayLike<number>;
+  prior: ArrayLike<number>;
+  /** row-major K x K */
+  transition: ArrayLike<number>;
+  delta: number;
+}
+
+export interface PricingResult {
+  /** L(x): cost of the cheapest rewards plus lambda times the total slack */
+  value: number;
+  /** cost(R) of the optimal rewards */
+  cost: number;
+  /** sum of the slacks: viol(C) of the priced contract; 0 when the allocation is implementable */
+  slack: number;
+  /** the optimal rewards, flat item order (view into the pricer, overwritten by the next solve) */
+  reward: Float64Array;
+  /** dL/dx per item, flat order (view, overwritten by the next solve) */
+  gradient: Float64Array;
+  /** simplex pivots taken */
+  pivots: number;
+}
+
+const PIVOT_EPS = 1e-11;
+const COST_EPS = 1e-12;
+/** consecutive degenerate pivots after which the entering rule becomes Bland's */
+const DEGENERATE_LIMIT = 12;
+
+/**
+ * Solves the elastic pricing LP for one K. Reuses its buffers across calls (not re-entrant); one
+ * pricer per thread of work.
+ */
+export class AllocationPricer {
+  readonly K: number;
+  readonly items: number;
+  readonly rows: number;
+  readonly penalty: number;
+  /** G (rows x items): coefficient of R_v in row k */
+  private readonly g: Float64Array;
+  /** H (rows x items): h_k(x) = sum_v H[k][v] x_v */
+  private readonly h: Float64Array;
+  private readonly cost: Float64Array;
+  private readonly width: number;
+  private readonly tableau: Float64Array;
+  private readonly reduced: Float64Array;
+  private readonly basis: Int32Array;
+  private readonly rhs: Float64Array;
+  private readonly reward: Float64Array;
+  private readonly gradient: Float64Array;
+  private readonly duals: Float64Array;
+
+  constructor(K: number, options: { penalty?: number } = {}) {
+    if (!Number.isSafeInteger(K) || K < 1) throw new RangeError(`AllocationPricer: K must be >= 1 (${K})`);
+    const penalty = options.penalty ?? 5;
+    if (!(Number.isFinite(penalty) && penalty > 0)) {
+      throw new RangeError(`AllocationPricer: penalty must be a finite number > 0 (${penalty})`);
+    }
+    this.K = K;
+    this.penalty = penalty;
+    this.items = pricingItemCount(K);
+    this.rows = pricingRowCount(K);
+    const n = this.items;
+    const m = this.rows;
+    this.g = new Float64Array(m * n);
+    this.h = new Float64Array(m * n);
+    this.cost = new Float64Array(n);
+    // Columns: R (n), s (m), e (m) with G R + s - e = h; then the right-hand side.
+    this.width = n + 2 * m + 1;
+    this.tableau = new Float64Array(m * this.width);
+    this.reduced = new Float64Array(this.width);
+    this.basis = new Int32Array(m);
+    this.rhs = new Float64Array(m);
+    this.reward = new Float64Array(n);
+    this.gradient = new Float64Array(n);
+    this.duals = new Float64Array(m);
+  }
+
+  /**
+   * Loads a market's coefficients. Row k reads  sum_v G[k][v] R_v >= sum_v H[k][v] x_v , the stage
+   * utility of type t for item v being R_v - x_v / theta_t (model.md section 4).
+   */
+  setMarket(market: PricingMarket): void {
+    const { K, items: n, g, h, cost } = this;
+    const { theta, prior, transition, delta } = market;
+    g.fill(0);
+    h.fill(0);
+    const item2 = (i: number, j: number) => K + i * K + j;
+    let k = 0;
+    const put = (row: number, v: number, coefR: number, coefX: number) => {
+      g[row * n + v] += coefR;
+      h[row * n + v] -= coefX;
+    };
+    for (let i = 0; i < K; i++) put(k++, i, 1, -1 / theta[i]!); // IR1
+    for (let i = 0; i < K; i++) {
+      for (let j = 0; j < K; j++) put(k++, item2(i, j), 1, -1 / theta[j]!); // IR2
+    }
+    for (let i = 0; i < K; i++) {
+      for (let j = 0; j < K; j++) {
+        for (let jp = 0; jp < K; jp++) {
+          if (jp === j) continue;
+          put(k, item2(i, j), 1, -1 / theta[j]!); // IC2
+          put(k++, item2(i, jp), -1, 1 / theta[j]!);
+        }
+      }
+    }
+    for (let i = 0; i < K; i++) {
+      for (let ip = 0; ip < K; ip++) {
+        if (ip === i) continue;
+        put(k, i, 1, -1 / theta[i]!); // IIC
+        put(k, ip, -1, 1 / theta[i]!);
+        for (let j = 0; j < K; j++) {
+          const p = delta * transition[i * K + j]!;
+          put(k, item2(i, j), p, -p / theta[j]!);
+          put(k, item2(ip, j), -p, p / theta[j]!);
+        }
+        k++;
+      }
+    }
+    for (let i = 0; i < K; i++) {
+      cost[i] = prior[i]!;
+      for (let j = 0; j < K; j++) cost[item2(i, j)] = prior[i]! * delta * transition[i * K + j]!;
+    }
+  }
+
+  /** Item weights in cost(R) (pi_i, pi_i delta P[i][j]): also the weights of v(q) in U/N. */
+  weights(): Float64Array {
+    return this.cost;
+  }
+
+  /** Solves the LP at x (flat item order) for the market of the last setMarket. */
+  solve(x: ArrayLike<number>): PricingResult {
+    const { items: n, rows: m, width: w, g, h, cost, tableau: t, reduced: d, basis, rhs, penalty } = this;
+    const col = w - 1;
+    // Starting basis: s_k where h_k >= 0, else e_k (row negated so the basic column is +1).
+    for (let k = 0; k < m; k++) {
+      let hk = 0;
+      for (let v = 0; v < n; v++) hk += h[k * n + v]! * x[v]!;
+      const sign = hk >= 0 ? 1 : -1;
+      const row = k * w;
+      t.fill(0, row, row + w);
+      for (let v = 0; v < n; v++) t[row + v] = sign * g[k * n + v]!;
+      t[row + n + k] = sign;
+      t[row + n + m + k] = -sign;
+      t[row + col] = sign * hk;
+      basis[k] = hk >= 0 ? n + k : n + m + k;
+    }
+    // Reduced costs d_j = c_j - c_B^T T_j.
+    for (let j = 0; j < col; j++) d[j] = j < n ? cost[j]! : j < n + m ? penalty : 0;
+    d[col] = 0;
+    for (let k = 0; k < m; k++) {
+      const cb = basis[k]! < n + m ? penalty : 0;
+      if (cb === 0) continue;
+      const row = k * w;
+      for (let j = 0; j <= col; j++) d[j] -= cb * t[row + j]!;
+    }
+
+    let pivots = 0;
+    let degenerate = 0;
+    const limit = 50 * (n + m);
+    for (;;) {
+      const bland = degenerate >= DEGENERATE_LIMIT;
+      let enter = -1;
+      let best = -COST_EPS;
+      for (let j = 0; j < col; j++) {
+        if (d[j]! < best) {
+          enter = j;
+          if (bland) break;
+          best = d[j]!;
+        }
+      }
+      if (enter < 0) break;
+      let leave = -1;
+      let ratio = Number.POSITIVE_INFINITY;
+      for (let k = 0; k < m; k++) {
+        const a = t[k * w + enter]!;
+        if (a <= PIVOT_EPS) continue;
+        const r = t[k * w + col]! / a;
+        if (r < ratio || (r === ratio && basis[k]! < basis[leave]!)) {
+          ratio = r;
+          leave = k;
+        }
+      }
+      // Unbounded cannot happen (the objective is >= 0 on the feasible set); numerically, stop.
+      if (leave < 0) break;
+      degenerate = ratio <= 0 ? degenerate + 1 : 0;
+      this.pivot(leave, enter);
+      if (++pivots > limit) throw new Error(`AllocationPricer: no optimum after ${limit} pivots`);
+    }
+
+    // Read off the primal (R, slack) and the duals y_k = d(e_k) in [0, lambda].
+    const reward = this.reward;
+    reward.fill(0);
+    rhs.fill(0);
+    let slack = 0;
+    for (let k = 0; k < m; k++) {
+      const b = basis[k]!;
+      const value = Math.max(0, t[k * w + col]!);
+      if (b < n) reward[b] = value;
+      else if (b < n + m) slack += value;
+    }
+    let costR = 0;
+    for (let v = 0; v < n; v++) costR += cost[v]! * reward[v]!;
+    const gradient = this.gradient;
+    gradient.fill(0);
+    for (let k = 0; k < m; k++) {
+      const y = Math.min(penalty, Math.max(0, d[n + m + k]!));
+      this.duals[k] = y;
+      if (y === 0) continue;
+      for (let v = 0; v < n; v++) gradient[v] += y * h[k * n + v]!;
+    }
+    return { value: costR + penalty * slack, cost: costR, slack, reward, gradient, pivots };
+  }
+
+  /** The duals of the last solve (one per row, view). */
+  lastDuals(): Float64Array {
+    return this.duals;
+  }
+
+  private pivot(r: number, c: number): void {
+    const { tableau: t, reduced: d, width: w, rows: m } = this;
+    const row = r * w;
+    const p = t[row + c]!;
+    for (let j = 0; j < w; j++) t[row + j] /= p;
+    for (let k = 0; k < m; k++) {
+      if (k === r) continue;
+      const f = t[k * w + c]!;
+      if (f === 0) continue;
+      const other = k * w;
+      for (let j = 0; j < w; j++) t[other + j] -= f * t[row + j]!;
+    }
+    const f = d[c]!;
+    if (f !== 0) for (let j = 0; j < w; j++) d[j] -= f * t[row + j]!;
+    this.basis[r] = c;
+  }
+}
