@@ -25,20 +25,34 @@ function usageMessage(fn: () => unknown): string {
 }
 
 describe('presets', () => {
-  it('carry the model.md section 7 hyperparameters', () => {
+  it('carry the model.md section 7 architecture; paper keeps its learning rates and formulation', () => {
     for (const c of [DEFAULT_CONFIG, PAPER_CONFIG]) {
-      expect(c.actor).toMatchObject({ hidden: 256, denoisingSteps: 5, lr: 1e-4 });
+      expect(c.actor).toMatchObject({ hidden: 256, denoisingSteps: 5 });
       expect(c.critic).toEqual({ hidden: 256, lr: 1e-3 });
       expect(c.sac).toMatchObject({ batchSize: 256, tau: 0.005, replaySize: 1_000_000 });
-      expect(c.environment).toEqual({
-        name: 'two-period-contract',
-        penalty: 5,
-        scale: 'beta',
-        rewardTransform: 'symlog',
-      });
       expect(c.pruning.ratio).toBe(0.1);
     }
+    expect(PAPER_CONFIG.actor.lr).toBe(1e-4);
+    expect(PAPER_CONFIG.environment).toEqual({
+      name: 'two-period-contract',
+      action: 'contract',
+      penalty: 5,
+      scale: 'beta',
+      rewardTransform: 'symlog',
+    });
+    expect(PAPER_CONFIG.sac.exactGradient).toBe(0);
+    expect(PAPER_CONFIG.evaluation.candidates).toBe(1);
     expect(PAPER_CONFIG.budget.steps).toBeGreaterThan(DEFAULT_CONFIG.budget.steps);
+  });
+  it('default: the allocation formulation (model.md section 6.1), the documented measured deviations', () => {
+    expect(DEFAULT_CONFIG.environment).toEqual({
+      name: 'two-period-contract',
+      action: 'allocation',
+      penalty: 5,
+      scale: 'beta',
+      rewardTransform: 'none',
+    });
+    expect(DEFAULT_CONFIG.evaluation.candidates).toBeGreaterThan(1);
   });
   it('resolved presets are valid against the schema', () => {
     for (const c of [DEFAULT_CONFIG, PAPER_CONFIG]) {

@@ -180,7 +180,10 @@ export const DEFAULT_CONFIG: TrainConfig = {
  */
 export const PAPER_CONFIG: TrainConfig = {
   ...DEFAULT_CONFIG,
-  sac: { ...DEFAULT_CONFIG.sac, actorEvery: 1 },
+  environment: { ...DEFAULT_CONFIG.environment, action: 'contract', rewardTransform: 'symlog' },
+  actor: { ...DEFAULT_CONFIG.actor, lr: 1e-4 },
+  sac: { ...DEFAULT_CONFIG.sac, actorEvery: 1, exactGradient: 0 },
+  evaluation: { ...DEFAULT_CONFIG.evaluation, candidates: 1 },
   budget: { steps: 100_000, marketsPerStep: 16, updatesPerStep: 1, warmupSteps: 1000 },
   logging: { logEvery: 500, checkpointEvery: 5000, probeSize: 100 },
   pruning: { ...DEFAULT_CONFIG.pruning, every: 1000 },

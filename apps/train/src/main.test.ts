@@ -67,6 +67,19 @@ describe('bad input exits 2 with one line naming the key and the value', () => {
     [{ actor: { lr: -0.0001 } }, 'actor.lr: must be > 0 (-0.0001)'],
     [{ critic: { lr: 'fast' } }, 'critic.lr: must be a number ("fast")'],
     [{ sac: { gamma: 0.99 } }, 'sac.gamma: unknown field (0.99)'],
+    [{ environment: { action: 'prices' } }, 'environment.action: must be one of "allocation", "contract" ("prices")'],
+    [{ sac: { exactGradient: 1.5 } }, 'sac.exactGradient: must be <= 1 (1.5)'],
+    [{ sac: { exactGradient: -0.5 } }, 'sac.exactGradient: must be >= 0 (-0.5)'],
+    [{ evaluation: { candidates: 0 } }, 'evaluation.candidates: must be >= 1 (0)'],
+    [{ evaluation: { candidates: 2.5 } }, 'evaluation.candidates: must be an integer (2.5)'],
+    [
+      { environment: { action: 'contract' }, sac: { exactGradient: 0.5 } },
+      'sac.exactGradient: only the allocation formulation has an exact action-gradient (set 0) (0.5)',
+    ],
+    [
+      { environment: { penalty: 0 } },
+      'environment.penalty: the allocation formulation prices slack at lambda > 0 (0)',
+    ],
   ])('config %j', async (content, message) => {
     const file = configFile(`bad-${Math.random().toString(36).slice(2)}.json`, content);
     const r = await run(['--config', file]);

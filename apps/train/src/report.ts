@@ -55,15 +55,36 @@ const fix = (x: number, d = 4) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 /** The closing summary lines (printed by the CLI and repeated in report.md). */
 export function summaryLines(evaluation: EvalReport, timing?: Pick<RunTiming, 'wallSeconds'>): string[] {
   const s = evaluation.summary;
+  const kept = (changed: number) => pct(1 - changed);
   const lines = [
     `mean U/U* before repair: ${fix(s.meanRatioRaw)}`,
-    `mean U/U* after repair:  ${fix(s.meanRatioRepaired)} (min ${fix(s.minRatioRepaired)})`,
+    `mean U/U* after repair:  ${fix(s.meanRatioRepaired)} (min ${fix(s.minRatioRepaired)})` +
+      (s.candidates > 1 ? `, best of N = ${s.candidates}` : ''),
+  ];
+  if (s.candidates > 1) {
+    lines.push(`  with N = 1 (noise-free): ${fix(s.meanRatioSingle)} (min ${fix(s.minRatioSingle)})`);
+  }
+  lines.push(
+    `allocation kept:         ${kept(s.changedAllocationShare)}` +
+      (s.candidates > 1 ? ` (N = 1: ${kept(s.changedAllocationShareSingle)})` : ''),
     `feasible before repair:  ${pct(s.feasibleShareRaw)} (mean violation ${fix(s.meanViolationRaw, 5)})`,
     `feasible after repair:   ${pct(s.feasibleShareRepaired)}`,
     `certified:               ${s.certifiedShare === null ? 'not checked' : pct(s.certifiedShare)}`,
-  ];
+  );
   if (timing) lines.push(`wall time:               ${timing.wallSeconds.toFixed(1)} s`);
   return lines;
+}
+
+/** What "raw" and "repair" mean for the run's formulation (model.md section 6). */
+function evaluationText(c: TrainConfig, markets: number): string {
+  const proposals =
+    c.evaluation.candidates > 1
+      ? `the best of ${c.evaluation.candidates} candidate actions per market (the noise-free one and samples, ranked by the priced reward)`
+      : "the policy's noise-free action";
+  return c.environment.action === 'allocation'
+    ? `${markets} markets of the evaluation set; ${proposals}. Raw: the allocation with its float LP-priced rewards; ` +
+        'after repair: the same allocation with its exact cheapest rewards (moved to the nearest implementable allocation only when it is not implementable), then a z3 certificate.'
+    : `${markets} markets of the evaluation set; ${proposals}, then exact repair, then a z3 certificate.`;
 }
 
 export function reportMarkdown(o: {
@@ -93,7 +114,7 @@ export function reportMarkdown(o: {
     '',
     '## Evaluation',
     '',
-    `${e.summary.markets} markets of the evaluation set; the policy's noise-free action, then exact repair, then a z3 certificate.`,
+    evaluationText(c, e.summary.markets),
     '',
     '```',
     ...summaryLines(e, timing),

@@ -70,7 +70,6 @@ export class AllocationPricer {
   private readonly tableau: Float64Array;
   private readonly reduced: Float64Array;
   private readonly basis: Int32Array;
-  private readonly rhs: Float64Array;
   private readonly reward: Float64Array;
   private readonly gradient: Float64Array;
   private readonly duals: Float64Array;
@@ -90,12 +89,11 @@ export class AllocationPricer {
     this.g = new Float64Array(m * n);
     this.h = new Float64Array(m * n);
     this.cost = new Float64Array(n);
-    // Columns: R (n), s (m), e (m) with G R + s - e = h; then the right-hand side.
-    this.width = n + 2 * m + 1;
+    // Columns: R (n), s (m), then the right-hand side (surpluses e are implicit, see solve).
+    this.width = n + m + 1;
     this.tableau = new Float64Array(m * this.width);
     this.reduced = new Float64Array(this.width);
     this.basis = new Int32Array(m);
-    this.rhs = new Float64Array(m);
     this.reward = new Float64Array(n);
     this.gradient = new Float64Array(n);
     this.duals = new Float64Array(m);
@@ -153,10 +151,17 @@ export class AllocationPricer {
     return this.cost;
   }
 
-  /** Solves the LP at x (flat item order) for the market of the last setMarket. */
+  /**
+   * Solves the LP at x (flat item order) for the market of the last setMarket.
+   *
+   * Tableau columns are R (n) and s (m) only: the surplus e_k of row k (G R + s - e = h) has the
+   * column -s_k in every basis, so it is read from s_k's column with the sign flipped, and its
+   * reduced cost is lambda - d(s_k). That keeps the tableau at 36 x 49 for K = 3 instead of 36 x 85.
+   */
   solve(x: ArrayLike<number>): PricingResult {
-    const { items: n, rows: m, width: w, g, h, cost, tableau: t, reduced: d, basis, rhs, penalty } = this;
+    const { items: n, rows: m, width: w, g, h, cost, tableau: t, reduced: d, basis, penalty } = this;
     const col = w - 1;
+    const eBase = n + m;
     // Starting basis: s_k where h_k >= 0, else e_k (row negated so the basic column is +1).
     for (let k = 0; k < m; k++) {
       let hk = 0;
@@ -166,18 +171,16 @@ export class AllocationPricer {
       t.fill(0, row, row + w);
       for (let v = 0; v < n; v++) t[row + v] = sign * g[k * n + v]!;
       t[row + n + k] = sign;
-      t[row + n + m + k] = -sign;
       t[row + col] = sign * hk;
-      basis[k] = hk >= 0 ? n + k : n + m + k;
+      basis[k] = hk >= 0 ? n + k : eBase + k;
     }
-    // Reduced costs d_j = c_j - c_B^T T_j.
-    for (let j = 0; j < col; j++) d[j] = j < n ? cost[j]! : j < n + m ? penalty : 0;
+    // Reduced costs d_j = c_j - c_B^T T_j over the R and s columns (and -objective at col).
+    for (let j = 0; j < col; j++) d[j] = j < n ? cost[j]! : penalty;
     d[col] = 0;
     for (let k = 0; k < m; k++) {
-      const cb = basis[k]! < n + m ? penalty : 0;
-      if (cb === 0) continue;
+      if (basis[k]! >= eBase) continue; // c(e) = 0
       const row = k * w;
-      for (let j = 0; j <= col; j++) d[j] -= cb * t[row + j]!;
+      for (let j = 0; j <= col; j++) d[j] -= penalty * t[row + j]!;
     }
 
     let pivots = 0;
@@ -185,20 +188,32 @@ export class AllocationPricer {
     const limit = 50 * (n + m);
     for (;;) {
       const bland = degenerate >= DEGENERATE_LIMIT;
+      // Entering variable: R_v, s_k (reduced cost d) or e_k (reduced cost lambda - d(s_k)).
       let enter = -1;
       let best = -COST_EPS;
-      for (let j = 0; j < col; j++) {
+      for (let j = 0; j < col && !(bland && enter >= 0); j++) {
         if (d[j]! < best) {
           enter = j;
-          if (bland) break;
-          best = d[j]!;
+          if (!bland) best = d[j]!;
+        }
+      }
+      if (!(bland && enter >= 0)) {
+        for (let k = 0; k < m; k++) {
+          const de = penalty - d[n + k]!;
+          if (de < best) {
+            enter = eBase + k;
+            if (bland) break;
+            best = de;
+          }
         }
       }
       if (enter < 0) break;
+      const column = enter < eBase ? enter : enter - m;
+      const sign = enter < eBase ? 1 : -1;
       let leave = -1;
       let ratio = Number.POSITIVE_INFINITY;
       for (let k = 0; k < m; k++) {
-        const a = t[k * w + enter]!;
+        const a = sign * t[k * w + column]!;
         if (a <= PIVOT_EPS) continue;
         const r = t[k * w + col]! / a;
         if (r < ratio || (r === ratio && basis[k]! < basis[leave]!)) {
@@ -209,27 +224,27 @@ export class AllocationPricer {
       // Unbounded cannot happen (the objective is >= 0 on the feasible set); numerically, stop.
       if (leave < 0) break;
       degenerate = ratio <= 0 ? degenerate + 1 : 0;
-      this.pivot(leave, enter);
+      this.pivot(leave, column, sign, enter < eBase ? d[column]! : penalty - d[column]!);
+      basis[leave] = enter;
       if (++pivots > limit) throw new Error(`AllocationPricer: no optimum after ${limit} pivots`);
     }
 
-    // Read off the primal (R, slack) and the duals y_k = d(e_k) in [0, lambda].
+    // Read off the primal (R, slack) and the duals y_k = d(e_k) = lambda - d(s_k), in [0, lambda].
     const reward = this.reward;
     reward.fill(0);
-    rhs.fill(0);
     let slack = 0;
     for (let k = 0; k < m; k++) {
       const b = basis[k]!;
       const value = Math.max(0, t[k * w + col]!);
       if (b < n) reward[b] = value;
-      else if (b < n + m) slack += value;
+      else if (b < eBase) slack += value;
     }
     let costR = 0;
     for (let v = 0; v < n; v++) costR += cost[v]! * reward[v]!;
     const gradient = this.gradient;
     gradient.fill(0);
     for (let k = 0; k < m; k++) {
-      const y = Math.min(penalty, Math.max(0, d[n + m + k]!));
+      const y = Math.min(penalty, Math.max(0, penalty - d[n + k]!));
       this.duals[k] = y;
       if (y === 0) continue;
       for (let v = 0; v < n; v++) gradient[v] += y * h[k * n + v]!;
@@ -242,20 +257,22 @@ export class AllocationPricer {
     return this.duals;
   }
 
-  private pivot(r: number, c: number): void {
+  /**
+   * Pivot on row r for the entering column `sign * T[:, c]` (sign -1: a surplus e_k, read from
+   * s_k's column) whose reduced cost is `dEnter`.
+   */
+  private pivot(r: number, c: number, sign: number, dEnter: number): void {
     const { tableau: t, reduced: d, width: w, rows: m } = this;
     const row = r * w;
-    const p = t[row + c]!;
+    const p = sign * t[row + c]!;
     for (let j = 0; j < w; j++) t[row + j] /= p;
     for (let k = 0; k < m; k++) {
       if (k === r) continue;
-      const f = t[k * w + c]!;
+      const f = sign * t[k * w + c]!;
       if (f === 0) continue;
       const other = k * w;
       for (let j = 0; j < w; j++) t[other + j] -= f * t[row + j]!;
     }
-    const f = d[c]!;
-    if (f !== 0) for (let j = 0; j < w; j++) d[j] -= f * t[row + j]!;
-    this.basis[r] = c;
+    if (dEnter !== 0) for (let j = 0; j < w; j++) d[j] -= dEnter * t[row + j]!;
   }
 }

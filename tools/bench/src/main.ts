@@ -10,6 +10,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { writeSections } from './docs.js';
+import { formatPricing, pricingBench } from './pricing.js';
 import { median, relativeSpread } from './stats.js';
 
 export const FIGURES = ['updatesPerSec', 'generatePerSec', 'generateBatchPerSec'] as const;
@@ -379,6 +380,7 @@ async function cli(argv: string[]): Promise<number> {
       '--scaling',
       `update time for hidden ${SCALING_HIDDEN.join('/')} x batch ${SCALING_BATCH.join('/')}`,
     )
+    .option('--pricing', 'the pricing layer alone: markets priced and priced contracts per second')
     .option('--write-docs [file]', 'refresh the generated sections of docs/perf.md (or FILE)');
   program.parse(argv, { from: 'user' });
   const o = program.opts();
@@ -402,6 +404,12 @@ async function cli(argv: string[]): Promise<number> {
     if (docs) writeSections(docs, { [o.entropy ? 'profile-entropy' : 'profile']: p.text });
     return 0;
   }
+  if (o.pricing) {
+    const f = await pricingBench(Math.min(seconds, 2));
+    print(formatPricing(f), f);
+    if (docs) writeSections(docs, { pricing: formatPricing(f) });
+    return 0;
+  }
   const torch = findTorchPython(o.python);
   if (!torch) log('PyTorch not found: printing our figures alone');
   if (o.scaling) {
@@ -412,14 +420,17 @@ async function cli(argv: string[]): Promise<number> {
   }
   const result = runBench(w, reps, torch?.python ?? null, log);
   if (torch) result.machine.torch = torch.torch;
-  print(formatTable(result), {
+  log('pricing layer ...');
+  const pricing = await pricingBench(Math.min(seconds, 2));
+  print(`${formatTable(result)}\n\n${formatPricing(pricing)}`, {
     ours: result.ours,
     reference: result.reference,
     ratio: result.ratio,
     spread: result.spread,
     machine: result.machine,
+    pricing,
   });
-  if (docs) writeSections(docs, { figures: formatTable(result) });
+  if (docs) writeSections(docs, { figures: formatTable(result), pricing: formatPricing(pricing) });
   return 0;
 }
 
