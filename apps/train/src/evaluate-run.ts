@@ -14,9 +14,6 @@ import { createProgress, type Io } from './progress.js';
 import { RUN_FILES, writeJson } from './rundir.js';
 import { scatterChart } from './svg.js';
 
-/** Seed of the candidates' noise at evaluation (fixed: the same policy gives the same contracts). */
-export const EVAL_CANDIDATE_SEED = 0x5eed_ca4d;
-
 export interface EvaluateRunOptions {
   runDir: string;
   config: TrainConfig;
@@ -65,13 +62,14 @@ export async function evaluateRun(o: EvaluateRunOptions): Promise<EvalReport> {
   progress.stop();
   const evalProgress = createProgress(o.io.stderr, c.evaluation.certify ? 'repair+certify' : 'repair');
   evalProgress.start(markets.length, 0);
-  // Candidates after the noise-free one come from a stream of their own, so evaluation is
+  // Sampled candidates draw from streams of their own (seeded per market), so evaluation is
   // reproducible and consumes no training stream.
-  const candidateNoise = createNoise(EVAL_CANDIDATE_SEED);
+  const unused = createNoise(0);
   const report = await evaluatePolicy({
     markets,
     optimum,
-    act: (states, sample) => o.actor.act(states, candidateNoise, !sample),
+    act: (states) => o.actor.act(states, unused, true),
+    sample: (states, seed) => o.actor.act(states, createNoise(seed), false),
     formulation: c.environment.action,
     penalty: c.environment.penalty,
     candidates: c.evaluation.candidates,

@@ -29,7 +29,7 @@ import {
   writeFileAtomic,
 } from '@diffcontract/env';
 import { repairContract } from '@diffcontract/optimum';
-import type { OptimumEntry } from './optimum-cache.js';
+import { marketKey, type OptimumEntry } from './optimum-cache.js';
 
 /** One market to evaluate on, in both number worlds. */
 export interface EvalMarket {
@@ -89,11 +89,10 @@ export function evalMarketsOf(markets: Market<number>[]): EvalMarket[] {
 export interface EvaluateOptions {
   markets: EvalMarket[];
   optimum: OptimumEntry[];
-  /**
-   * the policy: `count * stateDim` states in, `count * actionDim` actions in [-1, 1] out; the
-   * noise-free action when `sample` is false, a fresh sample otherwise
-   */
-  act: (states: Float32Array, sample: boolean) => Float32Array;
+  /** the policy's noise-free actions: `count * stateDim` states in, `count * actionDim` actions in [-1, 1] out */
+  act: (states: Float32Array) => Float32Array;
+  /** sampled actions for `states`, drawn from a noise stream seeded with `seed` */
+  sample: (states: Float32Array, seed: number) => Float32Array;
   /** what an action means (model.md section 6) */
   formulation: ActionFormulation;
   /** lambda: candidates are ranked by U/N - lambda viol of their float contracts */
@@ -133,6 +132,11 @@ export function summarise(results: MarketResult[], candidates = 1): EvalSummary 
   };
 }
 
+/** Seed of a market's sampled candidates: from its exact text, so it depends on the market alone. */
+export function candidateSeed(market: ExactMarket): number {
+  return Number.parseInt(marketKey(market).slice(0, 8), 16);
+}
+
 /** The exactly priced (or repaired) contract delivered for a float contract, and its figures. */
 async function deliver(market: Market<number>, exact: ExactMarket, contract: Contract<number>) {
   const repair = await repairContract(exact, toDecimalContract(contract));
@@ -155,9 +159,8 @@ export async function evaluatePolicy(opts: EvaluateOptions): Promise<EvalReport>
   markets.forEach((m, i) => {
     encodeState(m.market, states, i * S);
   });
-  const proposals = [opts.act(states, false)];
-  for (let c = 1; c < N; c++) proposals.push(opts.act(states, true));
-  const A = proposals[0]!.length / markets.length;
+  const noiseFree = opts.act(states);
+  const A = noiseFree.length / markets.length;
   const rawDir = join(opts.outDir, 'contracts-raw');
   const repairedDir = join(opts.outDir, 'contracts');
   mkdirSync(rawDir, { recursive: true });
@@ -167,13 +170,21 @@ export async function evaluatePolicy(opts: EvaluateOptions): Promise<EvalReport>
   for (let i = 0; i < markets.length; i++) {
     const { name, market, exact } = markets[i]!;
     const { uStar, gap } = opts.optimum[i]!;
+    // Candidates: the noise-free action, then N - 1 samples whose noise is seeded by the market
+    // itself, so a market gets the same contract whatever else is evaluated beside it.
+    const own = states.subarray(i * S, (i + 1) * S);
+    const repeated = new Float32Array((N - 1) * S);
+    for (let c = 0; c < N - 1; c++) repeated.set(own, c * S);
+    const samples = N > 1 ? opts.sample(repeated, candidateSeed(exact)) : new Float32Array(0);
+    const proposals = [
+      noiseFree.subarray(i * A, (i + 1) * A),
+      ...Array.from({ length: N - 1 }, (_, c) => samples.subarray(c * A, (c + 1) * A)),
+    ];
     // Rank the candidates by the float contract's U/N - lambda viol (the reward without its scale).
     let best = 0;
     let bestScore = Number.NEGATIVE_INFINITY;
-    const contracts = proposals.map((actions, c) => {
-      const contract = contractOfAction(market, actions.subarray(i * A, (i + 1) * A), formulation, {
-        penalty,
-      });
+    const contracts = proposals.map((action, c) => {
+      const contract = contractOfAction(market, action, formulation, { penalty });
       const score = cloudUtility(market, contract) / market.esCount - penalty * violation(market, contract);
       if (score > bestScore) {
         bestScore = score;
