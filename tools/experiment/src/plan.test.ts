@@ -54,18 +54,18 @@ describe('experiment design', () => {
       algo: 'edmsac',
       seed: 1,
       backend: 'wasm',
-      environment: { penalty: 5, rewardTransform: 'symlog' },
-      sac: { actorEvery: 8 },
-      actor: { denoisingSteps: 5 },
+      environment: { action: 'contract', penalty: 5, rewardTransform: 'symlog' },
+      sac: { actorEvery: 8, exactGradient: 0 },
+      actor: { denoisingSteps: 5, lr: 1e-4 },
       exploration: { noise: 0.2, noiseFinal: 0.05 },
       budget: { steps: 330, marketsPerStep: 16, updatesPerStep: 8, warmupSteps: 30 },
       logging: { logEvery: 30, checkpointEvery: 110, probeSize: 16 },
       pruning: { strategy: 'magnitude', ratio: 0.5, every: 100, rampShare: 0.3 },
-      evaluation: { certify: true, markets: 20 },
+      evaluation: { certify: true, markets: 20, candidates: 1 },
     });
     const dm = trainConfigFile(runs.find((r) => r.id === 'dmsac-s2')!, design);
     expect(dm.pruning).toEqual({ strategy: 'none', ratio: 0, every: 100, rampShare: 0.3 });
     const t8 = trainConfigFile(runs.find((r) => r.id === 'edmsac-T8-s0')!, design);
-    expect(t8.actor).toEqual({ denoisingSteps: 8 });
+    expect(t8.actor).toEqual({ denoisingSteps: 8, lr: 1e-4 });
   });
 });

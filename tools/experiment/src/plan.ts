@@ -176,9 +176,12 @@ export function trainConfigFile(spec: RunSpec, design: Design): Record<string, u
     algo: spec.algo,
     seed: spec.seed,
     backend: 'wasm',
-    environment: { penalty: 5, rewardTransform: 'symlog' },
-    sac: { actorEvery: design.actorEvery },
-    actor: { denoisingSteps: spec.denoisingSteps },
+    // The committed results were trained on the contract formulation (model.md section 6.2) with
+    // model.md's actor lr and the critic alone; pinned so they still reproduce under the app's
+    // allocation default.
+    environment: { action: 'contract', penalty: 5, rewardTransform: 'symlog' },
+    sac: { actorEvery: design.actorEvery, exactGradient: 0 },
+    actor: { denoisingSteps: spec.denoisingSteps, lr: 1e-4 },
     exploration: { noise: 0.2, noiseFinal: 0.05 },
     budget: {
       steps: design.steps,
@@ -197,7 +200,7 @@ export function trainConfigFile(spec: RunSpec, design: Design): Record<string, u
       every: design.pruneEvery,
       rampShare: design.rampShare,
     },
-    evaluation: { certify: design.certify, markets: design.evalMarkets },
+    evaluation: { certify: design.certify, markets: design.evalMarkets, candidates: 1 },
   };
 }
 

@@ -29,7 +29,7 @@ export interface OracleConfig {
   batchSize: number;
   /** lambda of the reward */
   penalty: number;
-  /** reward transform the actor maximises (the training app's default: symlog) */
+  /** reward transform the actor maximises (the training app's default: none) */
   transform: 'none' | 'symlog';
   /** `stochastic`: the chain draws its noise, as SAC's actor loss does; `deterministic`: all noise 0 */
   chain: 'stochastic' | 'deterministic';
@@ -41,10 +41,10 @@ export interface OracleConfig {
 export const DEFAULT_ORACLE_CONFIG: Readonly<OracleConfig> = Object.freeze({
   action: 'allocation',
   steps: 2950,
-  lr: 1e-4,
+  lr: 1e-3,
   batchSize: 256,
   penalty: 5,
-  transform: 'symlog',
+  transform: 'none',
   chain: 'stochastic',
   seed: 0,
   denoisingSteps: 5,
