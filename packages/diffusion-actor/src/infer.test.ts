@@ -86,6 +86,27 @@ describe('ActorInference equals the tfjs chain', () => {
     pruned.dispose();
   });
 
+  test('DiffusionActor.fromArtefact loads a compacted export and acts like the masked actor', () => {
+    const pruned = new DiffusionActor({ stateDim: S, actionDim: A, seed: 9, hidden: [64, 48] });
+    const keep = (n: number, every: number) =>
+      Float32Array.from({ length: n }, (_, i) => (i % every === 2 ? 0 : 1));
+    const masks = [keep(32, 5), keep(64, 3), keep(48, 4)];
+    pruned.setUnitMasks(masks);
+    const compacted = compact(pruned.toArtefact(), masks);
+    expect(compacted.manifest.tensors.find((t) => t.name === 'time.0.kernel')!.shape).toEqual([16, 26]);
+    const loaded = DiffusionActor.fromArtefact(compacted);
+    expect(loaded.config.hidden).toEqual([43, 36]);
+    // the padded time units are masked: the gates show exactly the 26 kept ones
+    expect(loaded.unitGates()[0]!.reduce((a, b) => a + b, 0)).toBe(26);
+    const s = states(7);
+    expect(maxDiff(tfjsAct(loaded, s, 4), tfjsAct(pruned, s, 4))).toBeLessThan(1e-5);
+    expect(
+      maxDiff(loaded.act(s, createNoise(4)), new ActorInference(compacted).act(s, createNoise(4))),
+    ).toBeLessThan(1e-5);
+    pruned.dispose();
+    loaded.dispose();
+  });
+
   test('DiffusionActor.act reloads its inference weights after they change', () => {
     const a = new DiffusionActor({ stateDim: S, actionDim: A, seed: 1, hidden: [32, 32] });
     const b = new DiffusionActor({ stateDim: S, actionDim: A, seed: 2, hidden: [32, 32] });
