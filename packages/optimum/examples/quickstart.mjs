@@ -1,4 +1,4 @@
-// Runnable README example: pnpm build && node packages/optimum/example.mjs
+// The README example: in your project, node quickstart.mjs; in the repository, pnpm build && node packages/optimum/examples/quickstart.mjs
 import { isFeasibleExact, toExactMarket } from '@diffcontract/env';
 import { compositionLowerBound, repairContract, solveOptimum } from '@diffcontract/optimum';
 
