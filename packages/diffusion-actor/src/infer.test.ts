@@ -29,6 +29,11 @@ function tfjsAct(actor: DiffusionActor, s: Float32Array, seed: number, determini
   }
 }
 
+/** Keep mask of n units dropping every `every`-th one from `offset`. */
+function keepMask(n: number, every: number, offset: number): Float32Array {
+  return Float32Array.from({ length: n }, (_, i) => (i % every === offset ? 0 : 1));
+}
+
 function maxDiff(a: Float32Array, b: Float32Array): number {
   expect(a.length).toBe(b.length);
   let d = 0;
@@ -58,8 +63,7 @@ describe('ActorInference equals the tfjs chain', () => {
 
   test('masked actor: masks folded into the weights act exactly like masks on the activations', () => {
     const masked = new DiffusionActor({ stateDim: S, actionDim: A, seed: 6, hidden: [64, 48] });
-    const keep = (n: number, every: number) =>
-      Float32Array.from({ length: n }, (_, i) => (i % every === 0 ? 0 : 1));
+    const keep = (n: number, every: number) => keepMask(n, every, 0);
     masked.setUnitMasks([keep(32, 3), keep(64, 4), keep(48, 5)]);
     const s = states(20);
     const fast = new ActorInference(masked.toArtefact()).act(s, createNoise(2));
@@ -72,8 +76,7 @@ describe('ActorInference equals the tfjs chain', () => {
 
   test('a compacted export (pruned units removed) gives the masked actor’s actions', () => {
     const pruned = new DiffusionActor({ stateDim: S, actionDim: A, seed: 7, hidden: [64, 48] });
-    const keep = (n: number, every: number) =>
-      Float32Array.from({ length: n }, (_, i) => (i % every === 1 ? 0 : 1));
+    const keep = (n: number, every: number) => keepMask(n, every, 1);
     const masks = [keep(32, 4), keep(64, 3), keep(48, 2)];
     pruned.setUnitMasks(masks);
     const art = pruned.toArtefact();
@@ -88,8 +91,7 @@ describe('ActorInference equals the tfjs chain', () => {
 
   test('DiffusionActor.fromArtefact loads a compacted export and acts like the masked actor', () => {
     const pruned = new DiffusionActor({ stateDim: S, actionDim: A, seed: 9, hidden: [64, 48] });
-    const keep = (n: number, every: number) =>
-      Float32Array.from({ length: n }, (_, i) => (i % every === 2 ? 0 : 1));
+    const keep = (n: number, every: number) => keepMask(n, every, 2);
     const masks = [keep(32, 5), keep(64, 3), keep(48, 4)];
     pruned.setUnitMasks(masks);
     const compacted = compact(pruned.toArtefact(), masks);
