@@ -4,7 +4,8 @@
  * package with pnpm (after `pnpm build`), installs the tarballs with npm into fresh projects in a
  * temporary directory (npm's cache there too; only the npm registry is reached, for tfjs, typescript
  * and @types/node), and runs
- *   1. every package README's marked example (`<!-- consumer-test: run -->`) verbatim as .mjs,
+ *   1. every package README's marked example (`<!-- consumer-test: run -->`) verbatim as .mjs, and
+ *      every example the tarballs ship (`examples/*.mjs`),
  *   2. a strict TypeScript consumer (consumer.ts, skipLibCheck false, lib.dom) compiled with tsc,
  *   3. the exit code of an uncaught user error after the wasm backend started (must be 1),
  *   4. a project with only the checker (and its dependencies) certifying examples/contract-k3.json,
@@ -145,6 +146,16 @@ try {
       writeFileSync(join(full, file), `${code}\n`);
       run('node', [file], full);
     });
+  }
+
+  for (const dir of PUBLISHED) {
+    const { name } = manifest(dir);
+    const shipped = join(full, 'node_modules', name, 'examples');
+    if (!existsSync(shipped)) continue;
+    for (const file of readdirSync(shipped).filter((f) => f.endsWith('.mjs'))) {
+      step(`shipped example ${name}/examples/${file}`);
+      run('node', [join(shipped, file)], full);
+    }
   }
 
   step('strict TypeScript consumer (tsc, skipLibCheck false, lib.dom)');
