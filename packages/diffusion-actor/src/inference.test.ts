@@ -5,7 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as published from '@diffcontract/diffusion-actor/inference';
 import { expect, test } from 'vitest';
+import { ActorInference } from './infer.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -38,4 +40,8 @@ test('the inference entry imports no @tensorflow package, directly or through it
 
 test('the main entry does import tfjs (so the graph walk sees package imports)', () => {
   expect(importGraph(join(here, 'index.ts')).packages).toContain('@tensorflow/tfjs');
+});
+
+test('the package name resolves the subpath to the same module', () => {
+  expect(published.ActorInference).toBe(ActorInference);
 });
