@@ -10,6 +10,8 @@ export default defineConfig({
     alias: [
       { find: /^@diffcontract\/specs$/, replacement: `${specsDir}src/index.ts` },
       { find: /^@diffcontract\/([a-z-]+)$/, replacement: `${packagesDir}$1/src/index.ts` },
+      // subpath entries (`@diffcontract/diffusion-actor/inference`) are src/<subpath>.ts
+      { find: /^@diffcontract\/([a-z-]+)\/([a-z-]+)$/, replacement: `${packagesDir}$1/src/$2.ts` },
     ],
   },
   test: {

@@ -1,4 +1,5 @@
-// Run from packages/contract-checker after `pnpm --filter @diffcontract/contract-checker build`.
+// In your project: node node_modules/@diffcontract/contract-checker/examples/quickstart.mjs (or a copy).
+// In the repository: pnpm build, then node examples/quickstart.mjs in packages/contract-checker.
 import { checkContract, robustnessMargin, shutdownZ3 } from '@diffcontract/contract-checker';
 import { parseExactNumber as x } from '@diffcontract/env';
 

@@ -1,4 +1,11 @@
-import { type ExactContract, type ExactMarket, validateContract, validateMarket } from '@diffcontract/env';
+import {
+  type ContractInput,
+  exactContractOf,
+  exactMarketOf,
+  type MarketInput,
+  validateContract,
+  validateMarket,
+} from '@diffcontract/env';
 import { CANONICAL_FORM, contractHash } from './canonical.js';
 import { type Certificate, type FamilyResult, verdictOf } from './certificate.js';
 import { type CheckOptions, resolveCheckOptions } from './config.js';
@@ -12,17 +19,21 @@ let checkCounter = 0;
 /**
  * Proves (or refutes) IR1, IR2, IC2 and IIC of model.md section 4 for a contract on its market,
  * with every number taken exactly as given, and returns the certificate. With `robust` set the
- * proof covers every theta' and a' within that relative perturbation.
+ * proof covers every theta' and a' within that relative perturbation. Numbers may be floats (their
+ * exact binary64 values), fraction.js rationals or exact strings (env's MarketInput/ContractInput);
+ * any other value is an InputError naming its path.
  *
  * The market and contract are validated first (ModelError on a shape or range problem). All
  * checks in a process share one z3 context; call shutdownZ3() before exiting.
  */
 export async function checkContract(
-  market: ExactMarket,
-  contract: ExactContract,
+  marketInput: MarketInput,
+  contractInput: ContractInput,
   options: Partial<CheckOptions> = {},
 ): Promise<Certificate> {
   const opts = resolveCheckOptions(options);
+  const market = exactMarketOf(marketInput);
+  const contract = exactContractOf(contractInput);
   validateMarket(market);
   validateContract(market, contract);
   const session = await z3Session();

@@ -1,4 +1,10 @@
-import type { ExactContract, ExactMarket, Rational } from '@diffcontract/env';
+import {
+  type ContractInput,
+  exactContractOf,
+  exactMarketOf,
+  type MarketInput,
+  type Rational,
+} from '@diffcontract/env';
 import type { MarginReport, MarginStep, Verdict } from './certificate.js';
 import { checkContract } from './check.js';
 import { DEFAULT_CHECK_OPTIONS, type MarginOptions, resolveMarginOptions } from './config.js';
@@ -12,10 +18,12 @@ import { exactValue, ONE, ZERO } from './rational.js';
  * an `unknown` step is treated like a violation, so the bracket stays sound but may be loose.
  */
 export async function robustnessMargin(
-  market: ExactMarket,
-  contract: ExactContract,
+  marketInput: MarketInput,
+  contractInput: ContractInput,
   options: Partial<MarginOptions> = {},
 ): Promise<MarginReport> {
+  const market = exactMarketOf(marketInput);
+  const contract = exactContractOf(contractInput);
   const opts = resolveMarginOptions(options);
   const digits = DEFAULT_CHECK_OPTIONS.decimalDigits;
   const started = performance.now();

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { boundaryPenalty } from './boundary.js';
+import { padCompactedTimeLayer } from './compacted.js';
 import { type DiffusionActorConfig, type DiffusionActorOptions, resolveDiffusionConfig } from './config.js';
 import { ddpmStep, type StepCoefficients } from './ddpm.js';
 import { sinusoidalEmbedding } from './embedding.js';
@@ -57,7 +58,8 @@ export class DiffusionActor {
   private readonly rest: DenseParams[];
   private readonly timeInput: tf.Tensor2D;
   private readonly steps: StepConstants[];
-  readonly variables: readonly tf.Variable[];
+  /** every trainable variable, in artefact order (a plain array, so it goes straight into tf.variableGrads) */
+  readonly variables: tf.Variable[];
   private masks: tf.Tensor1D[] | null = null;
   /** act()'s tfjs-free forward pass and the storage identities of the weights it was loaded from */
   private inference: ActorInference | null = null;
@@ -294,7 +296,7 @@ export class DiffusionActor {
     return packArtefact(DIFFUSION_KIND, { ...this.config }, tensors);
   }
 
-  /** Rebuilds an actor from toArtefact() output. */
+  /** Rebuilds an actor from toArtefact() output or a compacted export of it (see loadWeights). */
   static fromArtefact(artefact: WeightsArtefact): DiffusionActor {
     if (artefact.manifest.kind !== DIFFUSION_KIND) {
       throw new Error(`weights: kind: expected ${DIFFUSION_KIND} (${artefact.manifest.kind})`);
@@ -304,9 +306,13 @@ export class DiffusionActor {
     return actor;
   }
 
-  /** Overwrites the weights from an artefact of the same configuration. */
+  /**
+   * Overwrites the weights from an artefact of the same configuration, or from its compacted export
+   * (pruned units removed: config.hidden gives eps_theta's kept widths; the time layer is padded back).
+   */
   loadWeights(artefact: WeightsArtefact): void {
     const { actionDim: A, stateDim: S, timeEmbedding: E, hidden: H } = this.config;
+    artefact = padCompactedTimeLayer(artefact, 2 * E);
     const set = assignValues;
     {
       this.timeMlp.layers.forEach((l, i) => {

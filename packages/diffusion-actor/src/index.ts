@@ -7,21 +7,10 @@ export {
 } from './config.js';
 export { ddpmStep } from './ddpm.js';
 export { knnEntropy, knnEntropyConstant, logUnitBallVolume } from './entropy.js';
-export { ActorInference } from './infer.js';
+// the tfjs-free part: ActorInference, artefacts, noise, the schedule
+export * from './inference.js';
 export { Adam, type AdamOptions } from './nn/adam.js';
-export {
-  combineArtefacts,
-  loadArtefact,
-  packArtefact,
-  partOf,
-  saveArtefact,
-  sizeOf,
-  type TensorEntry,
-  tensorOf,
-  WEIGHTS_FORMAT,
-  type WeightsArtefact,
-  type WeightsManifest,
-} from './nn/artefact.js';
+export { combineArtefacts, packArtefact, partOf, saveArtefact } from './nn/artefact.js';
 export { fastKernelsEnabled, setFastKernels } from './nn/fast.js';
 export { fastExp } from './nn/fastmath.js';
 export { hostKind, hostView } from './nn/host.js';
@@ -37,7 +26,5 @@ export {
   uniformValues,
   uniqueName,
 } from './nn/mlp.js';
-export { createNoise, type NoiseSource, type NoiseState } from './nn/noise.js';
 export { readAndDispose } from './nn/read.js';
-export { type ScheduleOptions, type VpSchedule, vpSchedule } from './schedule.js';
 export { type KernelTimes, profileWasmKernels } from './wasm/tfjs-kernels.js';

@@ -29,6 +29,11 @@ function tfjsAct(actor: DiffusionActor, s: Float32Array, seed: number, determini
   }
 }
 
+/** Keep mask of n units dropping every `every`-th one from `offset`. */
+function keepMask(n: number, every: number, offset: number): Float32Array {
+  return Float32Array.from({ length: n }, (_, i) => (i % every === offset ? 0 : 1));
+}
+
 function maxDiff(a: Float32Array, b: Float32Array): number {
   expect(a.length).toBe(b.length);
   let d = 0;
@@ -58,8 +63,7 @@ describe('ActorInference equals the tfjs chain', () => {
 
   test('masked actor: masks folded into the weights act exactly like masks on the activations', () => {
     const masked = new DiffusionActor({ stateDim: S, actionDim: A, seed: 6, hidden: [64, 48] });
-    const keep = (n: number, every: number) =>
-      Float32Array.from({ length: n }, (_, i) => (i % every === 0 ? 0 : 1));
+    const keep = (n: number, every: number) => keepMask(n, every, 0);
     masked.setUnitMasks([keep(32, 3), keep(64, 4), keep(48, 5)]);
     const s = states(20);
     const fast = new ActorInference(masked.toArtefact()).act(s, createNoise(2));
@@ -72,8 +76,7 @@ describe('ActorInference equals the tfjs chain', () => {
 
   test('a compacted export (pruned units removed) gives the masked actor’s actions', () => {
     const pruned = new DiffusionActor({ stateDim: S, actionDim: A, seed: 7, hidden: [64, 48] });
-    const keep = (n: number, every: number) =>
-      Float32Array.from({ length: n }, (_, i) => (i % every === 1 ? 0 : 1));
+    const keep = (n: number, every: number) => keepMask(n, every, 1);
     const masks = [keep(32, 4), keep(64, 3), keep(48, 2)];
     pruned.setUnitMasks(masks);
     const art = pruned.toArtefact();
@@ -84,6 +87,26 @@ describe('ActorInference equals the tfjs chain', () => {
     const fast = new ActorInference(compacted).act(s, createNoise(3));
     expect(maxDiff(fast, tfjsAct(pruned, s, 3))).toBeLessThan(1e-5);
     pruned.dispose();
+  });
+
+  test('DiffusionActor.fromArtefact loads a compacted export and acts like the masked actor', () => {
+    const pruned = new DiffusionActor({ stateDim: S, actionDim: A, seed: 9, hidden: [64, 48] });
+    const keep = (n: number, every: number) => keepMask(n, every, 2);
+    const masks = [keep(32, 5), keep(64, 3), keep(48, 4)];
+    pruned.setUnitMasks(masks);
+    const compacted = compact(pruned.toArtefact(), masks);
+    expect(compacted.manifest.tensors.find((t) => t.name === 'time.0.kernel')!.shape).toEqual([16, 26]);
+    const loaded = DiffusionActor.fromArtefact(compacted);
+    expect(loaded.config.hidden).toEqual([43, 36]);
+    // the padded time units are masked: the gates show exactly the 26 kept ones
+    expect(loaded.unitGates()[0]!.reduce((a, b) => a + b, 0)).toBe(26);
+    const s = states(7);
+    expect(maxDiff(tfjsAct(loaded, s, 4), tfjsAct(pruned, s, 4))).toBeLessThan(1e-5);
+    expect(
+      maxDiff(loaded.act(s, createNoise(4)), new ActorInference(compacted).act(s, createNoise(4))),
+    ).toBeLessThan(1e-5);
+    pruned.dispose();
+    loaded.dispose();
   });
 
   test('DiffusionActor.act reloads its inference weights after they change', () => {

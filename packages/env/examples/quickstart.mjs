@@ -1,4 +1,5 @@
-// Run from packages/env after `pnpm build`: node examples/quickstart.mjs
+// In your project: node node_modules/@diffcontract/env/examples/quickstart.mjs (or a copy of it). In the
+// repository: pnpm build, then node examples/quickstart.mjs in packages/env.
 import {
   BatchEvaluator,
   ContractEnvironment,

@@ -5,6 +5,7 @@ export * from './exact.js';
 export * from './field.js';
 export * from './io/index.js';
 export * from './model.js';
+export * from './numbers.js';
 export * from './sampler.js';
 export * from './types.js';
 export * from './validate.js';

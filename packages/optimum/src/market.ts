@@ -1,22 +1,21 @@
 import {
   type ExactMarket,
+  exactMarketOf,
   type Market,
-  type Rational,
-  toExactMarket,
+  type MarketInput,
   toFloatMarket,
   validateMarket,
 } from '@diffcontract/env';
 
-/** A market given either as floats or as exact rationals (a file's numbers as written). */
-export type AnyMarket = Market<number> | ExactMarket;
+/**
+ * A market given as floats, exact rationals (a file's numbers as written) or exact strings, in any
+ * mix: env's MarketInput (a float is its exact binary64 value).
+ */
+export type AnyMarket = MarketInput;
 
 export interface MarketPair {
   float: Market<number>;
   exact: ExactMarket;
-}
-
-function isFloatMarket(market: AnyMarket): market is Market<number> {
-  return typeof market.a === 'number';
 }
 
 /**
@@ -24,8 +23,8 @@ function isFloatMarket(market: AnyMarket): market is Market<number> {
  * result is feasible for the numbers in the file); a float market is taken at its binary64 values.
  */
 export function marketPair(market: AnyMarket): MarketPair {
-  validateMarket(market as Market<number | Rational>);
-  return isFloatMarket(market)
-    ? { float: market, exact: toExactMarket(market) }
-    : { float: toFloatMarket(market), exact: market };
+  const exact = exactMarketOf(market);
+  validateMarket(exact);
+  // a binary64 converts to its exact value and back to itself, so a float market keeps its floats
+  return { float: toFloatMarket(exact), exact };
 }

@@ -1,7 +1,10 @@
 import {
+  type ContractInput,
   cloudUtility,
   type ExactContract,
-  type ExactMarket,
+  exactContractOf,
+  exactMarketOf,
+  type MarketInput,
   toFloatContract,
   toFloatMarket,
   validateContract,
@@ -42,8 +45,8 @@ export interface RepairResult {
  *    cloud-best ones, and a boundary point is nudged inside (certify.ts) when rounding breaks it.
  */
 export async function repairContract(
-  market: ExactMarket,
-  contract: ExactContract,
+  market: MarketInput,
+  contract: ContractInput,
   options?: Partial<OptimumOptions>,
 ): Promise<RepairResult> {
   return repairContractWith(await highsRuntime(), market, contract, options);
@@ -51,11 +54,13 @@ export async function repairContract(
 
 export function repairContractWith(
   highs: Highs,
-  market: ExactMarket,
-  contract: ExactContract,
+  marketInput: MarketInput,
+  contractInput: ContractInput,
   options?: Partial<OptimumOptions>,
 ): RepairResult {
   const config = resolveOptions(options);
+  const market = exactMarketOf(marketInput);
+  const contract = exactContractOf(contractInput);
   validateMarket(market);
   validateContract(market, contract);
   const float = toFloatMarket(market);

@@ -3,6 +3,18 @@ import { describe, expect, test } from 'vitest';
 import { BackendUnavailableError, setBackend } from './backend.js';
 
 describe('setBackend', () => {
+  // first in this file: the wasm backend's Emscripten module starts (once per process) right here
+  test('starting wasm leaves no process handler behind (a user error would otherwise exit 7)', async () => {
+    const counts = () => [
+      process.listenerCount('uncaughtException'),
+      process.listenerCount('unhandledRejection'),
+    ];
+    const before = counts();
+    await setBackend('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+    expect(counts()).toEqual(before);
+  });
+
   test('wasm and cpu start and compute the same matMul', async () => {
     const a = [1, 2, 3, 4];
     const results: number[][] = [];

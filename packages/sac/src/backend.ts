@@ -89,11 +89,37 @@ async function useNative(): Promise<BackendInfo | null> {
   return null;
 }
 
+const PROCESS_EVENTS = ['uncaughtException', 'unhandledRejection'] as const;
+
+/**
+ * tfjs-wasm's Emscripten module adds process handlers that rethrow every uncaught exception and
+ * unhandled rejection, so an error in the user's own code later exits 7 (Node's "handler failed")
+ * instead of 1 with its stack. They exist for Emscripten's exit(), which tfjs never calls, so the
+ * handlers added while the backend starts are removed again.
+ */
+async function withoutAddedProcessHandlers<T>(start: () => Promise<T>): Promise<T> {
+  const emitter: NodeJS.EventEmitter = process;
+  const before = PROCESS_EVENTS.map((event) => new Set(emitter.listeners(event)));
+  try {
+    return await start();
+  } finally {
+    PROCESS_EVENTS.forEach((event, i) => {
+      for (const listener of emitter.listeners(event)) {
+        if (!before[i]!.has(listener))
+          emitter.removeListener(event, listener as (...args: unknown[]) => void);
+      }
+    });
+  }
+}
+
 async function useWasm(): Promise<BackendInfo> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  if (!(await tf.setBackend('wasm')))
-    throw new BackendUnavailableError("backend 'wasm' failed to initialise");
-  await tf.ready();
+  const started = await withoutAddedProcessHandlers(async () => {
+    const ok = await tf.setBackend('wasm');
+    if (ok) await tf.ready();
+    return ok;
+  });
+  if (!started) throw new BackendUnavailableError("backend 'wasm' failed to initialise");
   const threads = typeof wasm.getThreadsCount === 'function' ? wasm.getThreadsCount() : 1;
   return { requested: 'wasm', name: 'wasm', provider: '@tensorflow/tfjs-backend-wasm', threads };
 }

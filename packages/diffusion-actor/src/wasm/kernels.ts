@@ -3,7 +3,7 @@
  * into that memory; see wat.ts for each function's contract.
  */
 import { KERNELS_WASM_BASE64 } from './binary.js';
-import './webassembly-types.js';
+import { type WasmMemory, type WasmModule, wasmApi } from './webassembly-types.js';
 
 export interface Kernels {
   gemm(
@@ -87,7 +87,7 @@ export interface Kernels {
   colsum(M: number, N: number, A: number, out: number): void;
 }
 
-let compiled: WebAssembly.Module | null = null;
+let compiled: WasmModule | null = null;
 
 /** Whether this JavaScript engine runs WebAssembly with fixed-width SIMD (Node >= 16.4 does). */
 export function wasmSimdSupported(): boolean {
@@ -99,14 +99,14 @@ export function wasmSimdSupported(): boolean {
   }
 }
 
-function kernelsModule(): WebAssembly.Module {
-  if (!compiled) compiled = new WebAssembly.Module(Buffer.from(KERNELS_WASM_BASE64, 'base64'));
+function kernelsModule(): WasmModule {
+  if (!compiled) compiled = new wasmApi.Module(Buffer.from(KERNELS_WASM_BASE64, 'base64'));
   return compiled;
 }
 
 /** The kernels working on `memory` (shared with whoever owns it). */
-export function instantiateKernels(memory: WebAssembly.Memory): Kernels {
-  const instance = new WebAssembly.Instance(kernelsModule(), { env: { memory } });
+export function instantiateKernels(memory: WasmMemory): Kernels {
+  const instance = new wasmApi.Instance(kernelsModule(), { env: { memory } });
   return instance.exports as unknown as Kernels;
 }
 
@@ -115,12 +115,12 @@ export function instantiateKernels(memory: WebAssembly.Memory): Kernels {
  * Addresses below 64 stay unused so that 0 can mean "absent" in kernel arguments.
  */
 export class Arena {
-  readonly memory: WebAssembly.Memory;
+  readonly memory: WasmMemory;
   readonly kernels: Kernels;
   private top = 64;
 
   constructor(initialBytes = 1 << 20) {
-    this.memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(initialBytes / 65536)) });
+    this.memory = new wasmApi.Memory({ initial: Math.max(1, Math.ceil(initialBytes / 65536)) });
     this.kernels = instantiateKernels(this.memory);
   }
 

@@ -16,9 +16,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { instantiateKernels, type Kernels } from './kernels.js';
+import type { WasmMemory } from './webassembly-types.js';
 
 interface WasmBackendLike {
-  wasm: { asm: { memory: WebAssembly.Memory }; _malloc(n: number): number; _free(p: number): void };
+  wasm: { asm: { memory: WasmMemory }; _malloc(n: number): number; _free(p: number): void };
   dataIdMap: { get(dataId: object): { memoryOffset: number; refCount: number } | undefined };
   makeOutput(shape: number[], dtype: string): tf.TensorInfo;
   incRef(dataId: object): void;

@@ -10,7 +10,8 @@ export interface ContractFileContent {
   contract: Contract<WritableNumber>;
   /** informational figures (see specs/contract-file.schema.json for the allowed keys) */
   meta?: Record<string, WritableNumber | string | boolean>;
-  certificate?: Record<string, unknown>;
+  /** a certificate (the checker's `Certificate`, or one read from a file); any JSON-like object */
+  certificate?: object;
 }
 
 /**

@@ -9,7 +9,9 @@ export {
   type WritableNumber,
 } from './format.js';
 export {
+  type ContractFile,
   MAX_MODEL_FILE_BYTES,
+  type MarketFile,
   type ModelFile,
   type ModelFileKind,
   parseModelText,

@@ -16,17 +16,28 @@ export const MAX_MODEL_FILE_BYTES = 1024 * 1024;
 
 export type ModelFileKind = 'market' | 'contract';
 
-/** A validated market file (`{version, market}`) or contract file (model.md section 8). */
-export interface ModelFile {
-  kind: ModelFileKind;
+interface ModelFileBase {
   market: ExactMarket;
-  /** present exactly when kind is 'contract' */
-  contract?: ExactContract;
   /** the file's informational meta block, numbers as JS numbers (never trusted as input) */
   meta?: Record<string, unknown>;
   /** an embedded certificate, numbers as JS numbers */
   certificate?: Record<string, unknown>;
 }
+
+/** A validated market file (`{version, market}`). */
+export interface MarketFile extends ModelFileBase {
+  kind: 'market';
+  contract?: undefined;
+}
+
+/** A validated contract file (model.md section 8): the contract is always there. */
+export interface ContractFile extends ModelFileBase {
+  kind: 'contract';
+  contract: ExactContract;
+}
+
+/** A validated market or contract file; `kind` tells which (and narrows `contract`). */
+export type ModelFile = MarketFile | ContractFile;
 
 export interface ReadOptions {
   /** 'contract' demands a contract file; 'any' (default) takes either kind. */
@@ -185,6 +196,17 @@ function isRecord(raw: Raw): raw is RawObject {
  * then the whole document against its schema, then the model rules on the exact values.
  * Throws InputError naming the file, the field path and the value.
  */
+export function parseModelText(
+  text: string,
+  fileName: string,
+  options: ReadOptions & { expect: 'contract' },
+): ContractFile;
+export function parseModelText(
+  text: string,
+  fileName: string,
+  options: ReadOptions & { expect: 'market' },
+): MarketFile;
+export function parseModelText(text: string, fileName: string, options?: ReadOptions): ModelFile;
 export function parseModelText(text: string, fileName: string, options: ReadOptions = {}): ModelFile {
   const file = options.displayName ?? fileName;
   const bytes = Buffer.byteLength(text, 'utf8');
@@ -210,8 +232,8 @@ export function parseModelText(text: string, fileName: string, options: ReadOpti
   } catch (error) {
     throw error instanceof InputError ? error.withFile(file) : error;
   }
-  const result: ModelFile = { kind, market };
-  if (contract !== undefined) result.contract = contract;
+  const result: ModelFile =
+    contract !== undefined ? { kind: 'contract', market, contract } : { kind: 'market', market };
   if (document.meta !== undefined) result.meta = toView(document.meta) as Record<string, unknown>;
   if (document.certificate !== undefined) {
     result.certificate = toView(document.certificate) as Record<string, unknown>;
@@ -237,6 +259,9 @@ function describeFsError(error: unknown): string {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Reads a market or contract file from disk; see parseModelText. Synchronous: files are small. */
+export function readModelFile(path: string, options: ReadOptions & { expect: 'contract' }): ContractFile;
+export function readModelFile(path: string, options: ReadOptions & { expect: 'market' }): MarketFile;
+export function readModelFile(path: string, options?: ReadOptions): ModelFile;
 export function readModelFile(path: string, options: ReadOptions = {}): ModelFile {
   const file = options.displayName ?? path;
   let bytes: Buffer;

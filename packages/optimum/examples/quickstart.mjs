@@ -1,4 +1,5 @@
-// Runnable README example: pnpm build && node packages/optimum/example.mjs
+// The README example. In your project: node node_modules/@diffcontract/optimum/examples/quickstart.mjs
+// (or a copy). In the repository: pnpm build && node packages/optimum/examples/quickstart.mjs
 import { isFeasibleExact, toExactMarket } from '@diffcontract/env';
 import { compositionLowerBound, repairContract, solveOptimum } from '@diffcontract/optimum';
 
