@@ -28,6 +28,11 @@ export function escapeControlCharacters(text: string): string {
   return out;
 }
 
+/** A number shown exactly as a file writes it (1e400, where binary64 says Infinity). */
+export class WrittenNumber {
+  constructor(readonly text: string) {}
+}
+
 /** Renders a value for a one-line message: exact numbers in exact notation, long arrays trimmed. */
 export function renderValue(value: unknown): string {
   if (value instanceof Fraction) {
@@ -36,6 +41,7 @@ export function renderValue(value: unknown): string {
     return text.length <= 40 ? text : approximateText(value);
   }
   if (typeof value === 'number') return String(value);
+  if (value instanceof WrittenNumber) return value.text;
   if (typeof value === 'string') return JSON.stringify(value);
   if (Array.isArray(value)) {
     const shown = value.slice(0, 8).map(renderValue);

@@ -11,6 +11,7 @@ import {
   ModelError,
   validateContract,
   validateMarket,
+  WrittenNumber,
 } from '../validate.js';
 import { FileInputError } from './errors.js';
 import { findJsonLimitProblem } from './limits.js';
@@ -93,15 +94,21 @@ function rawAt(raw: Raw, segments: readonly (string | number)[]): Raw | undefine
 function shownValue(raw: Raw | undefined): unknown {
   if (raw instanceof RawNumber) {
     const value = Number(raw.text);
-    // 1e400 (Infinity) and 1e-400 (0) are not what the file says; their exact value is
-    if (Number.isFinite(value) && (value !== 0 || !/[1-9]/.test(raw.text))) return value;
-    try {
-      return parseExactNumber(raw.text);
-    } catch {
-      return raw.text;
-    }
+    // 1e400 (Infinity) and 1e-400 (0) are not what the file says
+    return Number.isFinite(value) && (value !== 0 || !/[1-9]/.test(raw.text))
+      ? value
+      : new WrittenNumber(raw.text);
   }
   return raw === undefined ? undefined : toView(raw);
+}
+
+/** A number in a message as the file writes it ("1e400", not its 401 digits), else the value as found. */
+function asWritten(raw: Raw, error: InputError): unknown {
+  const segments = [...error.path.matchAll(/[^.[\]]+/g)].map(([s]) => (/^\d+$/.test(s!) ? Number(s) : s!));
+  const node = rawAt(raw, segments);
+  return node instanceof RawNumber && shownValue(node) instanceof WrittenNumber
+    ? shownValue(node)
+    : error.value;
 }
 
 function lineAndColumn(text: string, position: number): string {
@@ -232,21 +239,10 @@ export function parseModelText(text: string, fileName: string, options: ReadOpti
   try {
     validateMarket(market);
     if (contract !== undefined) validateContract(market, contract);
+    if (options.floatRanges === true) checkFloatRanges(market, contract);
   } catch (error) {
-    throw error instanceof InputError ? error.withFile(file) : error;
-  }
-  if (options.floatRanges === true) {
-    try {
-      checkFloatRanges(market, contract);
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      // the value as the file writes it: "1e400" reads better than its 401 digits
-      const written = rawAt(
-        raw,
-        [...error.path.matchAll(/[^.[\]]+/g)].map(([s]) => (/^\d+$/.test(s) ? Number(s) : s)),
-      );
-      throw new ModelError({ file, path: error.path, problem: error.problem, value: shownValue(written) });
-    }
+    if (!(error instanceof InputError)) throw error;
+    throw new ModelError({ file, path: error.path, problem: error.problem, value: asWritten(raw, error) });
   }
   const result: ModelFile = { kind, market };
   if (contract !== undefined) result.contract = contract;
