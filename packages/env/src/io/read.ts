@@ -106,9 +106,7 @@ function shownValue(raw: Raw | undefined): unknown {
 function asWritten(raw: Raw, error: InputError): unknown {
   const segments = [...error.path.matchAll(/[^.[\]]+/g)].map(([s]) => (/^\d+$/.test(s!) ? Number(s) : s!));
   const node = rawAt(raw, segments);
-  return node instanceof RawNumber && shownValue(node) instanceof WrittenNumber
-    ? shownValue(node)
-    : error.value;
+  return node instanceof RawNumber ? new WrittenNumber(node.text) : error.value;
 }
 
 function lineAndColumn(text: string, position: number): string {
