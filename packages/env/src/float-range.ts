@@ -1,7 +1,7 @@
-import { approximateText, parseExactNumber } from './exact.js';
+import { parseExactNumber } from './exact.js';
 import { rationalToNumber } from './field.js';
 import type { ExactContract, ExactMarket, Rational } from './types.js';
-import { ModelError } from './validate.js';
+import { ModelError, renderValue } from './validate.js';
 
 /**
  * What the float paths (the optimum's HiGHS LPs, repair, pricing, training) handle reliably, measured
@@ -79,7 +79,7 @@ export function checkFloatRanges(market: ExactMarket, contract?: ExactContract, 
     if (ratio.compare(bound(min)) < 0 || ratio.compare(bound(max)) > 0) {
       outOfRange(
         `${root}.theta[${k}]`,
-        `beta * theta[${k}] / a = ${approximateText(ratio)} is outside [${min}, ${max}], the range the float solver supports`,
+        `beta * theta[${k}] / a = ${renderValue(ratio)} is outside [${min}, ${max}], the range the float solver supports`,
         market.theta[k]!,
       );
     }
