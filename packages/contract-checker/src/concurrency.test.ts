@@ -29,20 +29,24 @@ const RUNS = Number(process.env.DIFFCONTRACT_CONCURRENCY_RUNS ?? 1);
 describe('overlapping checks share one z3 context safely', () => {
   const cases = fc.sample(caseArb, { numRuns: 50, seed: 1313 });
 
-  it(`50 overlapping checks of different markets give the sequential results, ${RUNS} runs`, async () => {
-    const sequential = [];
-    for (const c of cases) {
-      sequential.push(outcome(await checkContract(c.market, c.contract, { iicMethod: c.iicMethod })));
-    }
-    // both verdicts occur, so a scheduler that mixed up results would show
-    expect(new Set(sequential.map((s) => s.verdict))).toEqual(new Set(['certified', 'violated']));
-    for (let run = 0; run < RUNS; run++) {
-      const overlapping = await Promise.all(
-        cases.map((c) => checkContract(c.market, c.contract, { iicMethod: c.iicMethod })),
-      );
-      expect(overlapping.map(outcome)).toEqual(sequential);
-    }
-  }, 120_000);
+  it(
+    `50 overlapping checks of different markets give the sequential results, ${RUNS} runs`,
+    async () => {
+      const sequential = [];
+      for (const c of cases) {
+        sequential.push(outcome(await checkContract(c.market, c.contract, { iicMethod: c.iicMethod })));
+      }
+      // both verdicts occur, so a scheduler that mixed up results would show
+      expect(new Set(sequential.map((s) => s.verdict))).toEqual(new Set(['certified', 'violated']));
+      for (let run = 0; run < RUNS; run++) {
+        const overlapping = await Promise.all(
+          cases.map((c) => checkContract(c.market, c.contract, { iicMethod: c.iicMethod })),
+        );
+        expect(overlapping.map(outcome)).toEqual(sequential);
+      }
+    },
+    60_000 + RUNS * 60_000,
+  );
 
   it('a margin bisection overlapping plain checks and a shutdown gives the sequential answers', async () => {
     const margin = () => robustnessMargin(feasibleMarket, feasibleContract(), { tolerance: x('1/4') });

@@ -1,4 +1,4 @@
-import type { Rational } from '@diffcontract/env';
+import { isRational, type Rational } from '@diffcontract/env';
 import Fraction from 'fraction.js';
 
 /**
@@ -108,18 +108,6 @@ export function resolveMarginOptions(options: Partial<MarginOptions> = {}): Marg
 export function assertEps(eps: Rational, name: string): void {
   if (eps.s < 0n && eps.n !== 0n) throw new RangeError(`${name} must be >= 0 (${eps.toFraction()})`);
   if (eps.compare(1) >= 0) throw new RangeError(`${name} must be < 1 (${eps.toFraction()})`);
-}
-
-/** fraction.js values by shape (a second copy of the library must count too). */
-function isRational(x: unknown): x is Rational {
-  const r = x as { n?: unknown; d?: unknown; compare?: unknown } | null;
-  return (
-    typeof r === 'object' &&
-    r !== null &&
-    typeof r.n === 'bigint' &&
-    typeof r.d === 'bigint' &&
-    typeof r.compare === 'function'
-  );
 }
 
 /** Options come from plain JavaScript too: anything but an object (or nothing) is a caller's mistake. */

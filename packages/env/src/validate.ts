@@ -105,7 +105,7 @@ function fieldFor<N>(sample: N): Field<N> {
 }
 
 /** A fraction.js value, recognised by shape so that a second copy of the library still counts. */
-function isRational(x: unknown): boolean {
+export function isRational(x: unknown): x is Fraction {
   if (x instanceof Fraction) return true;
   const r = x as { n?: unknown; d?: unknown; compare?: unknown } | null;
   return (
