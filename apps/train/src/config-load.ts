@@ -4,7 +4,8 @@
  * resolved and the cross-field rules checked. Every failure is a UsageError with one line naming
  * the key and the value (the CLI prints it and exits 2).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { findJsonLimitProblem } from '@diffcontract/env';
 import { renderProblem, validateAgainst } from '@diffcontract/specs';
 import {
   type Algo,
@@ -44,14 +45,23 @@ function checkSchema(data: unknown, source: string): void {
 export function readConfigFile(path: string): ConfigFile {
   let text: string;
   try {
+    // the size first: a wrong path (a device, a huge log) must not be slurped before it is refused
+    const size = statSync(path).size;
+    if (size > MAX_CONFIG_BYTES) {
+      throw new UsageError(`${path}: config file larger than ${MAX_CONFIG_BYTES} bytes`);
+    }
     text = readFileSync(path, 'utf8');
   } catch (e) {
+    if (e instanceof UsageError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new UsageError(`${path}: cannot read config file (${code ?? (e as Error).message})`);
   }
   if (Buffer.byteLength(text) > MAX_CONFIG_BYTES) {
     throw new UsageError(`${path}: config file larger than ${MAX_CONFIG_BYTES} bytes`);
   }
+  // the same depth and token limits as market files: the validator recurses
+  const limit = findJsonLimitProblem(text);
+  if (limit !== undefined) throw new UsageError(`${path}: not valid JSON (${limit.problem})`);
   let data: unknown;
   try {
     data = JSON.parse(text);

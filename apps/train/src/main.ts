@@ -132,7 +132,7 @@ export function readMarketFiles(paths: string[], cwd: string): EvalMarket[] {
   return files.map((file) => {
     let exact: ExactMarket;
     try {
-      exact = readModelFile(file).market;
+      exact = readModelFile(file, { floatRanges: true }).market;
     } catch (e) {
       if (e instanceof InputError) throw new UsageError(e.message);
       throw new UsageError(

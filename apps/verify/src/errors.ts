@@ -1,4 +1,4 @@
-import { InputError } from '@diffcontract/env';
+import { escapeControlCharacters, InputError } from '@diffcontract/env';
 import { CommanderError } from 'commander';
 import { EXIT, type ExitCode } from './exit-codes.js';
 
@@ -24,7 +24,7 @@ export function report(error: unknown, debug: boolean): Reported {
   }
   const stack = debug && error instanceof Error && error.stack ? `\n${error.stack}` : '';
   if (error instanceof InputError || error instanceof UsageError) {
-    return { code: EXIT.invalidInput, message: `error: ${error.message}${stack}` };
+    return { code: EXIT.invalidInput, message: `error: ${escapeControlCharacters(error.message)}${stack}` };
   }
   const text = error instanceof Error ? error.message : String(error);
   const hint = debug ? stack : ' (set DIFFCONTRACT_DEBUG=1 for a stack trace)';

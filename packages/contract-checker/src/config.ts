@@ -1,4 +1,4 @@
-import type { Rational } from '@diffcontract/env';
+import { isRational, type Rational } from '@diffcontract/env';
 import Fraction from 'fraction.js';
 
 /**
@@ -61,14 +61,31 @@ export const DEFAULT_MARGIN_OPTIONS: Readonly<MarginOptions> = Object.freeze({
 });
 
 export function resolveCheckOptions(options: Partial<CheckOptions> = {}): CheckOptions {
-  const resolved: CheckOptions = { ...DEFAULT_CHECK_OPTIONS, ...stripUndefined(options) };
+  const resolved: CheckOptions = { ...DEFAULT_CHECK_OPTIONS, ...stripUndefined(options, 'options') };
   if (!Number.isInteger(resolved.timeoutMs) || resolved.timeoutMs < 1) {
     throw new RangeError(`timeoutMs must be a positive integer (${resolved.timeoutMs})`);
   }
   if (!Number.isInteger(resolved.resourceLimit) || resolved.resourceLimit < 0) {
     throw new RangeError(`resourceLimit must be an integer >= 0 (${resolved.resourceLimit})`);
   }
-  if (resolved.robust !== null) assertEps(resolved.robust, 'robust');
+  if (resolved.robust !== null) {
+    if (!isRational(resolved.robust)) {
+      throw new RangeError(
+        `robust must be null or an exact number (a Fraction) (${String(resolved.robust)})`,
+      );
+    }
+    assertEps(resolved.robust, 'robust');
+  }
+  if (!Number.isSafeInteger(resolved.maxGainRounds) || resolved.maxGainRounds < 0) {
+    throw new RangeError(`maxGainRounds must be an integer >= 0 (${resolved.maxGainRounds})`);
+  }
+  if (
+    !Number.isInteger(resolved.decimalDigits) ||
+    resolved.decimalDigits < 1 ||
+    resolved.decimalDigits > 1000
+  ) {
+    throw new RangeError(`decimalDigits must be an integer from 1 to 1000 (${resolved.decimalDigits})`);
+  }
   if (resolved.iicMethod !== 'identity' && resolved.iicMethod !== 'all') {
     throw new RangeError(`iicMethod must be "identity" or "all" (${String(resolved.iicMethod)})`);
   }
@@ -76,7 +93,10 @@ export function resolveCheckOptions(options: Partial<CheckOptions> = {}): CheckO
 }
 
 export function resolveMarginOptions(options: Partial<MarginOptions> = {}): MarginOptions {
-  const resolved: MarginOptions = { ...DEFAULT_MARGIN_OPTIONS, ...stripUndefined(options) };
+  const resolved: MarginOptions = { ...DEFAULT_MARGIN_OPTIONS, ...stripUndefined(options, 'options') };
+  if (!isRational(resolved.tolerance)) {
+    throw new RangeError(`tolerance must be an exact number (a Fraction) (${String(resolved.tolerance)})`);
+  }
   if (resolved.tolerance.s < 0n || resolved.tolerance.n === 0n || resolved.tolerance.compare(1) >= 0) {
     throw new RangeError(`tolerance must be in (0, 1) (${resolved.tolerance.toFraction()})`);
   }
@@ -90,6 +110,11 @@ export function assertEps(eps: Rational, name: string): void {
   if (eps.compare(1) >= 0) throw new RangeError(`${name} must be < 1 (${eps.toFraction()})`);
 }
 
-function stripUndefined<T extends object>(o: Partial<T>): Partial<T> {
+/** Options come from plain JavaScript too: anything but an object (or nothing) is a caller's mistake. */
+function stripUndefined<T extends object>(o: Partial<T> | null | undefined, name: string): Partial<T> {
+  if (o === undefined) return {};
+  if (o === null || typeof o !== 'object' || Array.isArray(o)) {
+    throw new TypeError(`${name} must be an object (${o === null ? 'null' : typeof o})`);
+  }
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -20,4 +20,4 @@ export {
 export { robustnessMargin } from './margin.js';
 export { CheckerInternalError } from './prove.js';
 export { decimalText, type ExactValue, exactValue, fractionText } from './rational.js';
-export { type SolverInfo, shutdownZ3, z3Session } from './z3.js';
+export { type SolverInfo, shutdownZ3, withZ3, type Z3Session, z3Session } from './z3.js';

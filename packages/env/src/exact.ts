@@ -98,6 +98,20 @@ export function formatExact(r: Rational): string {
   return `${sign}${scaled.slice(0, -places)}.${scaled.slice(-places)}`;
 }
 
+/** About 7 significant digits in scientific notation, `~1.234567e89`: for values too long to print exactly. */
+export function approximateText(r: Rational): string {
+  if (r.n === 0n) return '0';
+  const magnitude = r.n.toString().length - r.d.toString().length;
+  const shift = 7 - magnitude;
+  const scaled = shift >= 0 ? (r.n * 10n ** BigInt(shift)) / r.d : r.n / (r.d * 10n ** BigInt(-shift));
+  let digits = scaled.toString();
+  let exponent = magnitude - 1 + (digits.length - 7);
+  if (digits.length < 7) exponent = magnitude - 1 - (7 - digits.length);
+  digits = digits.slice(0, 7).replace(/0+$/, '') || '0';
+  const mantissa = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+  return `~${r.s < 0n ? '-' : ''}${mantissa}e${exponent}`;
+}
+
 function mapMarket<A, B>(m: Market<A>, f: (x: A) => B): Market<B> {
   return {
     theta: m.theta.map(f),

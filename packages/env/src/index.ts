@@ -3,6 +3,7 @@ export * from './encoding.js';
 export * from './environment.js';
 export * from './exact.js';
 export * from './field.js';
+export * from './float-range.js';
 export * from './io/index.js';
 export * from './model.js';
 export * from './numbers.js';

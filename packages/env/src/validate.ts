@@ -1,5 +1,5 @@
 import Fraction from 'fraction.js';
-import { formatExact } from './exact.js';
+import { approximateText, formatExact } from './exact.js';
 import { exactField, type Field, floatField } from './field.js';
 import type { Contract, Market } from './types.js';
 
@@ -14,10 +14,34 @@ export interface InputErrorInit {
   value?: unknown;
 }
 
+/**
+ * Messages quote file content (keys, characters the parser stumbled on); a newline or NUL among
+ * them must not break a one-line message, so control characters are written as \\uXXXX.
+ */
+export function escapeControlCharacters(text: string): string {
+  let out = '';
+  for (const c of text) {
+    const code = c.charCodeAt(0);
+    const control = code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029;
+    out += control ? `\\u${code.toString(16).padStart(4, '0')}` : c;
+  }
+  return out;
+}
+
+/** A number shown exactly as a file writes it (1e400, where binary64 says Infinity). */
+export class WrittenNumber {
+  constructor(readonly text: string) {}
+}
+
 /** Renders a value for a one-line message: exact numbers in exact notation, long arrays trimmed. */
 export function renderValue(value: unknown): string {
-  if (value instanceof Fraction) return formatExact(value);
+  if (value instanceof Fraction) {
+    // 1e400 written out has 401 digits: past a line's worth, an approximation says more
+    const text = formatExact(value);
+    return text.length <= 40 ? text : approximateText(value);
+  }
   if (typeof value === 'number') return String(value);
+  if (value instanceof WrittenNumber) return value.text;
   if (typeof value === 'string') return JSON.stringify(value);
   if (Array.isArray(value)) {
     const shown = value.slice(0, 8).map(renderValue);
@@ -80,6 +104,40 @@ function fieldFor<N>(sample: N): Field<N> {
   return (typeof sample === 'number' ? floatField : exactField) as unknown as Field<N>;
 }
 
+/** A fraction.js value, recognised by shape so that a second copy of the library still counts. */
+export function isRational(x: unknown): x is Fraction {
+  if (x instanceof Fraction) return true;
+  const r = x as { n?: unknown; d?: unknown; compare?: unknown } | null;
+  return (
+    typeof r === 'object' &&
+    r !== null &&
+    typeof r.n === 'bigint' &&
+    typeof r.d === 'bigint' &&
+    typeof r.compare === 'function'
+  );
+}
+
+/**
+ * Callers from plain JavaScript can pass anything; the field's operations assume its own kind of
+ * number, so a string or null must be refused here rather than fail inside them with a TypeError.
+ */
+function checkElement<N>(field: Field<N>, x: unknown, path: string): void {
+  if (field.name === 'float' ? typeof x !== 'number' : !isRational(x)) {
+    fail(
+      path,
+      field.name === 'float'
+        ? 'must be a number'
+        : 'must be an exact number (a Fraction, as parseExactNumber returns)',
+      x,
+    );
+  }
+}
+
+function checkObject(value: unknown, path: string, what: string): void {
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    fail(path, `must be ${what}`, value);
+}
+
 function fail(path: string, problem: string, value: unknown): never {
   throw new ModelError({ path, problem, value });
 }
@@ -105,11 +163,14 @@ function checkSumsToOne<N>(field: Field<N>, values: N[], path: string): void {
  * (paths start at `root`, default `market`). Works on float and exact markets alike.
  */
 export function validateMarket<N>(market: Market<N>, field?: Field<N>, root = 'market'): void {
+  checkObject(market, root, 'a market object {theta, prior, transition, a, beta, delta, qMax, esCount}');
   const f = field ?? fieldFor(market.a);
   const positive = (x: N, path: string) => {
+    checkElement(f, x, path);
     if (!f.isFinite(x) || !f.gt(x, f.zero)) fail(path, 'must be a finite number > 0', x);
   };
   const nonNegative = (x: N, path: string) => {
+    checkElement(f, x, path);
     if (!f.isFinite(x) || !f.le(f.zero, x)) fail(path, 'must be a finite number >= 0', x);
   };
   const { theta } = market;
@@ -154,9 +215,12 @@ export function validateContract<N>(
 ): void {
   const f = field ?? fieldFor(market.a);
   const K = market.theta.length;
+  checkObject(contract, root, 'a contract object {period1, period2}');
   const item = (it: unknown, path: string) => {
     if (it === null || typeof it !== 'object') fail(path, 'must be an item {q, reward}', it);
     const { q, reward } = it as { q: N; reward: N };
+    checkElement(f, q, `${path}.q`);
+    checkElement(f, reward, `${path}.reward`);
     if (!f.isFinite(q) || !f.le(f.zero, q)) fail(`${path}.q`, 'must be a finite number >= 0', q);
     if (!f.le(q, market.qMax)) fail(`${path}.q`, `must be <= qMax = ${renderValue(market.qMax)}`, q);
     if (!f.isFinite(reward) || !f.le(f.zero, reward)) {

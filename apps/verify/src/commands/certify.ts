@@ -23,7 +23,7 @@ export function defineCertify(program: Command, ctx: CliContext): void {
   withProofOptions(command).action(
     ctx.action(async (file: string, options: ProofOptions & { out?: string }) => {
       const proof = parseProofOptions(options);
-      const { market, contract } = ctx.readModel(file, { expect: 'contract' });
+      const { market, contract } = ctx.readModel(file, { expect: 'contract', floatRanges: true });
       const repaired = await repairContract(market, contract!);
       let certificate: Awaited<ReturnType<typeof certificateFor>>;
       try {

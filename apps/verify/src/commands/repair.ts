@@ -13,7 +13,7 @@ export function defineRepair(program: Command, ctx: CliContext): void {
     .option('--out <file>', 'write the repaired contract file here (atomically) instead of printing it')
     .action(
       ctx.action(async (file: string, options: { out?: string }) => {
-        const { market, contract } = ctx.readModel(file, { expect: 'contract' });
+        const { market, contract } = ctx.readModel(file, { expect: 'contract', floatRanges: true });
         // Loaded on use: the solver (HiGHS, wasm) is not needed to print help or to check files.
         const { repairContract } = await import('@diffcontract/optimum');
         const result = await repairContract(market, contract!);

@@ -13,7 +13,7 @@ export function defineSolve(program: Command, ctx: CliContext): void {
     .option('--out <file>', 'write the contract file here (atomically) instead of printing it')
     .action(
       ctx.action(async (file: string, options: { out?: string }) => {
-        const { market } = ctx.readModel(file);
+        const { market } = ctx.readModel(file, { floatRanges: true });
         // Loaded on use: the solver (HiGHS, wasm) is not needed to print help or to check files.
         const { solveOptimum } = await import('@diffcontract/optimum');
         const result = await solveOptimum(market);

@@ -27,7 +27,26 @@ export function formatNumberLiteral(x: WritableNumber): string {
   }
   // formatExact writes a plain decimal (never an exponent) or "p/q"; a plain decimal is valid JSON.
   const text = formatExact(x);
-  return text.includes('/') ? JSON.stringify(text) : text;
+  if (text.includes('/')) return JSON.stringify(text);
+  return text.length > COMPACT_FROM ? compactDecimal(text) : text;
+}
+
+/** Plain decimals longer than this are written with an exponent when that is shorter. */
+const COMPACT_FROM = 32;
+
+/**
+ * 1e400 written out is 401 digits, more than a reader accepts in one token, so a file the reader
+ * took would not read back after writing. Integer digits with an exponent ("1e400", "25e-5001")
+ * denote the same rational in about as many characters as the input used.
+ */
+function compactDecimal(text: string): string {
+  const negative = text.startsWith('-');
+  const [whole, fraction = ''] = (negative ? text.slice(1) : text).split('.');
+  const all = `${whole}${fraction}`.replace(/^0+/, '');
+  const significant = all.replace(/0+$/, '');
+  const exponent = all.length - significant.length - fraction.length;
+  const compact = `${negative ? '-' : ''}${significant}e${exponent}`;
+  return compact.length < text.length ? compact : text;
 }
 
 const INDENT = '  ';

@@ -9,6 +9,12 @@ export {
   type WritableNumber,
 } from './format.js';
 export {
+  findJsonLimitProblem,
+  type JsonLimitProblem,
+  MAX_JSON_DEPTH,
+  MAX_JSON_TOKEN_LENGTH,
+} from './limits.js';
+export {
   type ContractFile,
   MAX_MODEL_FILE_BYTES,
   type MarketFile,

@@ -272,9 +272,7 @@ describe('bad input is an InputError naming file, path and value', () => {
 
   it('reports a value written as a number beyond binary64 as written', () => {
     const text = mutated((f) => (f.market.a = 'X')).replace('"a":"X"', '"a":-1e400');
-    expect(failure(text).message).toBe(
-      'in.json: market.a: must be a finite number > 0 (-1' + '0'.repeat(400) + ')',
-    );
+    expect(failure(text).message).toBe('in.json: market.a: must be a finite number > 0 (-1e400)');
   });
 });
 

@@ -3,9 +3,18 @@ import { type SchemaProblem, validateAgainst } from '@diffcontract/specs';
 import type Fraction from 'fraction.js';
 import { parse } from 'lossless-json';
 import { ExactNumberError, parseExactNumber } from '../exact.js';
+import { checkFloatRanges } from '../float-range.js';
 import type { ContractItem, ExactContract, ExactMarket, Rational } from '../types.js';
-import { InputError, validateContract, validateMarket } from '../validate.js';
+import {
+  escapeControlCharacters,
+  InputError,
+  ModelError,
+  validateContract,
+  validateMarket,
+  WrittenNumber,
+} from '../validate.js';
 import { FileInputError } from './errors.js';
+import { findJsonLimitProblem } from './limits.js';
 
 /**
  * Largest model file accepted, in bytes (1 MiB). A K = 30 contract file with exact 50-digit numbers
@@ -44,6 +53,11 @@ export interface ReadOptions {
   expect?: ModelFileKind | 'any';
   /** name used in error messages (default: the path as given) */
   displayName?: string;
+  /**
+   * Also refuse numbers the float paths cannot take faithfully (checkFloatRanges): for files that
+   * go to solve, repair, certify or evaluation. `check` alone needs no such limit.
+   */
+  floatRanges?: boolean;
 }
 
 /** A JSON number kept as the text it was written as, so it can be read exactly. */
@@ -91,9 +105,19 @@ function rawAt(raw: Raw, segments: readonly (string | number)[]): Raw | undefine
 function shownValue(raw: Raw | undefined): unknown {
   if (raw instanceof RawNumber) {
     const value = Number(raw.text);
-    return Number.isFinite(value) ? value : raw.text;
+    // 1e400 (Infinity) and 1e-400 (0) are not what the file says
+    return Number.isFinite(value) && (value !== 0 || !/[1-9]/.test(raw.text))
+      ? value
+      : new WrittenNumber(raw.text);
   }
   return raw === undefined ? undefined : toView(raw);
+}
+
+/** A number in a message as the file writes it ("1e400", not its 401 digits), else the value as found. */
+function asWritten(raw: Raw, error: InputError): unknown {
+  const segments = [...error.path.matchAll(/[^.[\]]+/g)].map(([s]) => (/^\d+$/.test(s!) ? Number(s) : s!));
+  const node = rawAt(raw, segments);
+  return node instanceof RawNumber ? new WrittenNumber(node.text) : error.value;
 }
 
 function lineAndColumn(text: string, position: number): string {
@@ -117,7 +141,8 @@ function parseJson(text: string, file: string): Raw {
       },
     }) as Raw;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    // the parser quotes the offending character as is: a newline or NUL would break the one-line message
+    const message = escapeControlCharacters(error instanceof Error ? error.message : String(error));
     const match = /^(.*) at position (\d+)$/.exec(message);
     if (match)
       throw new FileInputError(file, `invalid JSON: ${match[1]}`, lineAndColumn(text, Number(match[2])));
@@ -217,7 +242,12 @@ export function parseModelText(text: string, fileName: string, options: ReadOpti
     );
   }
   // A byte-order mark is not JSON, but editors add it; it carries no meaning, so drop it.
-  const raw = parseJson(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, file);
+  const json = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const limit = findJsonLimitProblem(json);
+  if (limit !== undefined) {
+    throw new FileInputError(file, `invalid JSON: ${limit.problem}`, lineAndColumn(json, limit.position));
+  }
+  const raw = parseJson(json, file);
   const expect = options.expect ?? 'any';
   const kind: ModelFileKind =
     expect === 'any' ? (isRecord(raw) && Object.hasOwn(raw, 'contract') ? 'contract' : 'market') : expect;
@@ -229,8 +259,10 @@ export function parseModelText(text: string, fileName: string, options: ReadOpti
   try {
     validateMarket(market);
     if (contract !== undefined) validateContract(market, contract);
+    if (options.floatRanges === true) checkFloatRanges(market, contract);
   } catch (error) {
-    throw error instanceof InputError ? error.withFile(file) : error;
+    if (!(error instanceof InputError)) throw error;
+    throw new ModelError({ file, path: error.path, problem: error.problem, value: asWritten(raw, error) });
   }
   const result: ModelFile =
     contract !== undefined ? { kind: 'contract', market, contract } : { kind: 'market', market };
