@@ -188,7 +188,7 @@ export async function analyse(opts: AnalyseOptions): Promise<Results> {
 
   // Dense vs compacted generation with the rho_p = speedRatio EDMSAC policies.
   const speed = sweepPointRuns(runs, design, 'rho', design.speedRatio).map((s) =>
-    timeDenseVsCompacted(join(runsDir, s.id, 'policy'), 2000, 25),
+    timeDenseVsCompacted(join(runsDir, s.id, 'policy'), design.speedContracts, design.speedRepetitions),
   );
 
   // Span of the training runs from their files (first config written to last eval.json), so a
