@@ -3,6 +3,9 @@
  * `redis://[[USER]:PASSWORD@]HOST:PORT[/DB]` for the BullMQ queue. The port is required: a grid
  * spread over machines should not depend on a default that differs between installations.
  */
+/** A problem with the command's own input (exit 2), as opposed to a failure on the way. */
+export class InputError extends Error {}
+
 export type QueueTarget =
   | { kind: 'local' }
   | {
@@ -19,7 +22,7 @@ export type QueueTarget =
 export function parseQueueTarget(value: string): QueueTarget {
   if (value === 'local') return { kind: 'local' };
   const bad = (why: string) =>
-    new Error(`--queue: ${why}; expected local or redis://HOST:PORT[/DB] (${JSON.stringify(value)})`);
+    new InputError(`--queue: ${why}; expected local or redis://HOST:PORT[/DB] (${JSON.stringify(value)})`);
   let url: URL;
   try {
     url = new URL(value);

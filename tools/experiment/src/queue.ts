@@ -50,7 +50,8 @@ export interface QueueOptions {
 }
 
 export interface QueueResult {
-  failed: { id: string; code: number | null; log: string }[];
+  /** `reason`: why, when it is not the exit code (a run on the Redis queue) */
+  failed: { id: string; code: number | null; log: string; reason?: string }[];
   skipped: string[];
   ran: string[];
   stopped: boolean;
