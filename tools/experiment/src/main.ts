@@ -12,16 +12,13 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '@diffcontract/env';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { analyse } from './analyse.js';
 import { codeVersion } from './code.js';
-import { runGrid } from './coordinator.js';
 import { codeIdentity } from './grid.js';
 import { DESIGNS, MODES, type Mode, planRuns, type RunSpec, trainConfigFile } from './plan.js';
 import { createQueueProgress, formatDuration } from './progress.js';
 import { runQueue, runState } from './queue.js';
 import { InputError, parseQueueTarget, type QueueTarget } from './queue-target.js';
 import { connectRedis } from './redis.js';
-import { runWorker } from './worker.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -65,7 +62,10 @@ function redisOnly(value: string) {
   return target;
 }
 
-const CLI = join(ROOT, 'apps/train/dist/cli.js');
+// Run from sources (the tests: node with a TypeScript loader), the training app runs from its sources too.
+const FROM_SOURCES = fileURLToPath(import.meta.url).endsWith('.ts');
+const CLI = join(ROOT, FROM_SOURCES ? 'apps/train/src/cli.ts' : 'apps/train/dist/cli.js');
+const NODE_ARGS = FROM_SOURCES ? process.execArgv : [];
 
 function trainingAppBuilt(): boolean {
   if (existsSync(CLI)) return true;
@@ -138,7 +138,7 @@ async function run(opts: Options): Promise<number> {
   const progress = redis ? null : createQueueProgress(process.stderr, weights);
   try {
     result = redis
-      ? await runGrid({
+      ? await (await import('./coordinator.js')).runGrid({
           target: redis,
           mode: opts.mode,
           runs,
@@ -153,6 +153,7 @@ async function run(opts: Options): Promise<number> {
           runs,
           runsDir,
           cli,
+          nodeArgs: NODE_ARGS,
           jobs: opts.jobs,
           configOf: (spec) => trainConfigFile(spec, design),
           resume: opts.resume,
@@ -179,12 +180,15 @@ async function run(opts: Options): Promise<number> {
   }
   const trainingSeconds = (Date.now() - started) / 1000;
   process.stdout.write(`training runs finished in ${formatDuration(trainingSeconds)}; analysing\n`);
+  // Loaded here: the analysis pulls in tfjs, HiGHS and z3, which a failing start should not wait for.
+  const { analyse } = await import('./analyse.js');
   await analyse({
     design,
     runs,
     runsDir,
     out,
     jobs: opts.jobs,
+    queue: redis ? redis.display : 'local',
     startedAt: new Date(started),
     trainingSeconds,
     resumed: result.skipped.length > 0,
@@ -210,10 +214,12 @@ async function work(opts: WorkerCliOptions): Promise<number> {
     'stopping: running trainings write a checkpoint and go back to the queue for another worker',
   );
   try {
+    const { runWorker } = await import('./worker.js');
     return await runWorker({
       ...opts,
       target: opts.queue,
       cli: CLI,
+      nodeArgs: NODE_ARGS,
       code: codeIdentity(codeVersion(ROOT)),
       log: (line) => process.stderr.write(`${line}\n`),
       signal: controller.signal,

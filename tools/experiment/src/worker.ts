@@ -17,7 +17,6 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@diffcontract/env';
 import { type Job, Queue, UnrecoverableError, WaitingError, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { unpackDir } from './archive.js';
 import {
   codeMismatch,
@@ -36,6 +35,8 @@ export interface WorkerOptions {
   target: RedisTarget;
   /** the training CLI (apps/train/dist/cli.js) */
   cli: string;
+  /** node options before the CLI (a loader when running from sources) */
+  nodeArgs?: readonly string[];
   /** code identity of this checkout (grid.ts codeIdentity) */
   code: string;
   concurrency: number;
@@ -139,7 +140,7 @@ export async function runWorker(opts: WorkerOptions): Promise<number> {
       opts.log(`run ${data.id}: ${resumedFrom > 0 ? `resuming from step ${resumedFrom}` : 'training'}`);
 
       const args = trainArgs(opts.cli, configPath, runDir, resumedFrom > 0 ? 'resumable' : 'fresh');
-      const child = spawnTraining(args);
+      const child = spawnTraining([...(opts.nodeArgs ?? []), ...args]);
       children.add(child);
       let output = resumedFrom > 0 ? `[${name}] resumed from the checkpoint at step ${resumedFrom}\n` : '';
       child.stdout?.on('data', (d: Buffer) => {
