@@ -233,11 +233,11 @@ export async function runWorker(opts: WorkerOptions): Promise<number> {
         waiting = false;
         continue;
       }
+      if (served && !opts.stay) break;
       if (refusal && !opts.stay) {
         opts.log(`worker ${name}: refused: ${refusal}`);
         return 2;
       }
-      if (served && !opts.stay) break;
       if (!waiting) opts.log(`worker ${name}: waiting for a grid on ${opts.target.display}`);
       waiting = true;
       await sleep(pollMs);
