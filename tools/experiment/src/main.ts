@@ -239,11 +239,10 @@ export function buildProgram(onParsed: (i: Invocation) => void = () => {}): Comm
     )
     .enablePositionalOptions()
     .option('--mode <mode>', 'smoke (a minute), reduced (under 15 minutes) or full', mode, 'reduced' as Mode)
-    .option(
-      '--queue <where>',
-      'local (child processes here) or redis://HOST:PORT[/DB] (workers anywhere)',
-      queueTarget,
-      { kind: 'local' } as QueueTarget,
+    .addOption(
+      new Option('--queue <where>', 'local (child processes here) or redis://HOST:PORT[/DB] (workers anywhere)')
+        .argParser(queueTarget)
+        .default({ kind: 'local' } as QueueTarget, 'local'),
     )
     .option(
       '--jobs <n>',
