@@ -240,7 +240,10 @@ export function buildProgram(onParsed: (i: Invocation) => void = () => {}): Comm
     .enablePositionalOptions()
     .option('--mode <mode>', 'smoke (a minute), reduced (under 15 minutes) or full', mode, 'reduced' as Mode)
     .addOption(
-      new Option('--queue <where>', 'local (child processes here) or redis://HOST:PORT[/DB] (workers anywhere)')
+      new Option(
+        '--queue <where>',
+        'local (child processes here) or redis://HOST:PORT[/DB] (workers anywhere)',
+      )
         .argParser(queueTarget)
         .default({ kind: 'local' } as QueueTarget, 'local'),
     )
