@@ -45,5 +45,10 @@ export async function connectRedis(t: RedisTarget, timeoutMs = 3000): Promise<Re
     const reason = socketError ?? ((e as Error).message || String(e));
     throw new InputError(`--queue: cannot reach Redis at ${t.display} (${reason})`);
   }
+  // From now on ride out outages as BullMQ's connections do (ioredis reads these at reconnect time).
+  const lasting = bullConnection(t);
+  client.options.retryStrategy = lasting.retryStrategy;
+  client.options.maxRetriesPerRequest = null;
+  client.options.enableOfflineQueue = true;
   return client;
 }
