@@ -7,7 +7,8 @@ import { hostname } from 'node:os';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { GRID_REGISTRY, gridKeys, type RunJobData } from './grid.js';
+import { GRID_REGISTRY, gridKeys, type RunJobData, type RunJobProgress } from './grid.js';
+import { DESIGNS, planRuns, trainConfigFile } from './plan.js';
 import { parseQueueTarget } from './queue-target.js';
 import { bullConnection, connectRedis, type RedisTarget } from './redis.js';
 import { SOURCE_NODE_ARGS, TRAIN_CLI } from './test-processes.js';
@@ -86,4 +87,40 @@ test("a job whose config fails validation fails at once with the training app's 
   expect(await client.get(gridKeys('diffcontract-smoke-bbbbbbbbbbbb').log('dmsac-s0'))).toMatch(
     /budget\.steps/,
   );
+});
+
+test('Ctrl-C: the running training checkpoints and its job goes back to waiting, no try used', async () => {
+  const spec = planRuns(DESIGNS.smoke).find((r) => r.id === 'dmsac-s0')!;
+  const queue = await grid(
+    'diffcontract-smoke-dddddddddddd',
+    'commit-d',
+    trainConfigFile(spec, DESIGNS.smoke),
+  );
+  const controller = new AbortController();
+  const lines: string[] = [];
+  const watcher = setInterval(async () => {
+    const job = await queue.getJob('dmsac-s0');
+    const p = job?.progress as RunJobProgress | number | undefined;
+    if (typeof p === 'object' && p.step > 0) controller.abort();
+  }, 100);
+  const code = await runWorker({
+    target,
+    cli: TRAIN_CLI,
+    nodeArgs: SOURCE_NODE_ARGS,
+    code: 'commit-d',
+    concurrency: 1,
+    stay: false,
+    lockMs: 2000,
+    stalledMs: 1000,
+    log: (line) => lines.push(line),
+    pollMs: 100,
+    signal: controller.signal,
+  });
+  clearInterval(watcher);
+  expect(code).toBe(130);
+  const job = (await queue.getJob('dmsac-s0'))!;
+  expect(await job.getState()).toBe('waiting');
+  expect(job.attemptsMade).toBe(0);
+  // the checkpoint to continue from is in Redis
+  expect(await client.exists(gridKeys('diffcontract-smoke-dddddddddddd').checkpoint('dmsac-s0'))).toBe(1);
 });
