@@ -173,7 +173,8 @@ export async function runWorker(opts: WorkerOptions): Promise<number> {
       clearInterval(timer);
       children.delete(child);
       while (busy) await sleep(20);
-      await upload();
+      // a run that did not finish leaves its newest checkpoint for the next try
+      if (code !== 0) await upload();
       await client.set(keys.log(data.id), output);
       if (stopped()) return await putBack(job, token);
       if (code === 2)
