@@ -3,7 +3,7 @@
  * processes, one worker SIGKILLed in the middle of a run and the coordinator SIGKILLed and restarted;
  * every run must equal the local queue's to the last bit.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { Queue } from 'bullmq';
@@ -103,6 +103,7 @@ describe('the experiment grid on Redis', () => {
     expect(lines(wrong)[0]).toMatch(/--queue: no port/);
     // nothing written for a grid that could not start
     expect(readdirSync(dir)).toEqual([]);
+    rmSync(dir, { recursive: true });
   });
 
   test('two workers, one killed mid-run, the coordinator killed and restarted: the local queue bit for bit', async () => {
@@ -198,6 +199,7 @@ describe('the experiment grid on Redis', () => {
     } finally {
       await queue.close();
       client.disconnect();
+      rmSync(dir, { recursive: true, force: true });
     }
   }, 400_000);
 });
