@@ -33,6 +33,8 @@ export interface AnalyseOptions {
   runsDir: string;
   out: string;
   jobs: number;
+  /** `local`, or the Redis URL (without password) whose workers trained the runs */
+  queue: string;
   startedAt: Date;
   trainingSeconds: number;
   resumed: boolean;
@@ -57,6 +59,8 @@ export interface Results {
     date: string;
     machine: string;
     jobs: number;
+    /** `local`, or the Redis URL of the BullMQ queue (absent in results made before the queue option) */
+    queue?: string;
     trainingSeconds: number;
     /** first run start to last run finish, from the run files */
     trainingSpanSeconds: number;
@@ -188,7 +192,7 @@ export async function analyse(opts: AnalyseOptions): Promise<Results> {
 
   // Dense vs compacted generation with the rho_p = speedRatio EDMSAC policies.
   const speed = sweepPointRuns(runs, design, 'rho', design.speedRatio).map((s) =>
-    timeDenseVsCompacted(join(runsDir, s.id, 'policy'), 2000, 25),
+    timeDenseVsCompacted(join(runsDir, s.id, 'policy'), design.speedContracts, design.speedRepetitions),
   );
 
   // Span of the training runs from their files (first config written to last eval.json), so a
@@ -205,6 +209,7 @@ export async function analyse(opts: AnalyseOptions): Promise<Results> {
       date: new Date().toISOString(),
       machine: `${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load average ${loadavg()[0]!.toFixed(1)} at the end`,
       jobs: opts.jobs,
+      queue: opts.queue,
       trainingSeconds: opts.resumed ? trainingSpan : opts.trainingSeconds,
       trainingSpanSeconds: trainingSpan,
       analysisSeconds: (performance.now() - t0) / 1000,

@@ -11,8 +11,8 @@
  * The random contract and the exact optimum need no training (baseline.ts).
  */
 
-export type Mode = 'reduced' | 'full';
-export const MODES: readonly Mode[] = ['reduced', 'full'];
+export type Mode = 'smoke' | 'reduced' | 'full';
+export const MODES: readonly Mode[] = ['smoke', 'reduced', 'full'];
 export type Algo = 'edmsac' | 'dmsac' | 'sac';
 export const ALGOS: readonly Algo[] = ['edmsac', 'dmsac', 'sac'];
 
@@ -43,8 +43,13 @@ export interface Design {
   denoisingSteps: number;
   rhoValues: number[];
   stepValues: number[];
-  /** rho_p of the actor timed dense vs compacted */
+  /** rho_p of the actor timed dense vs compacted, on how many contracts, how many repetitions */
   speedRatio: number;
+  speedContracts: number;
+  speedRepetitions: number;
+  /** minibatch size and replay capacity when not the training app's defaults (the smoke grid) */
+  batchSize?: number;
+  replaySize?: number;
 }
 
 // The learner's settings are the training app's defaults (reward transform symlog, 8 critic steps
@@ -60,9 +65,40 @@ const COMMON = {
   rhoValues: [0, 0.1, 0.2, 0.3, 0.5],
   stepValues: [3, 5, 8],
   speedRatio: 0.3,
+  speedContracts: 2000,
+  speedRepetitions: 25,
 };
 
 export const DESIGNS: Readonly<Record<Mode, Design>> = {
+  // A few seconds per run, 3 runs (one seed of each algorithm): for trying the queue (a Redis and
+  // workers) and for the tests, not for conclusions (one seed gives no intervals). Every code path of
+  // the other modes runs (pruning ramp, checkpoints mid-run, sweeps, certification, the speed timing),
+  // on toy sizes.
+  smoke: {
+    ...COMMON,
+    mode: 'smoke',
+    seeds: [0],
+    sweepSeeds: [],
+    steps: 24,
+    warmupSteps: 4,
+    marketsPerStep: 8,
+    updatesPerStep: 2,
+    actorEvery: 2,
+    logEvery: 4,
+    checkpointEvery: 4,
+    probeSize: 4,
+    evalMarkets: 3,
+    pruneEvery: 8,
+    // rho_p 0 and 0.1 are the comparison's runs, so the sweeps add none; the speed timing uses the
+    // comparison's EDMSAC policies.
+    rhoValues: [0, 0.1],
+    stepValues: [5],
+    speedRatio: 0.1,
+    speedContracts: 50,
+    speedRepetitions: 3,
+    batchSize: 32,
+    replaySize: 256,
+  },
   // 2400 updates (300 actor steps) per run, 25 runs: about 12 minutes with two jobs on the 2-core
   // machine (README).
   reduced: {
@@ -180,7 +216,12 @@ export function trainConfigFile(spec: RunSpec, design: Design): Record<string, u
     // model.md's actor lr and the critic alone; pinned so they still reproduce under the app's
     // allocation default.
     environment: { action: 'contract', penalty: 5, rewardTransform: 'symlog' },
-    sac: { actorEvery: design.actorEvery, exactGradient: 0 },
+    sac: {
+      actorEvery: design.actorEvery,
+      exactGradient: 0,
+      ...(design.batchSize === undefined ? {} : { batchSize: design.batchSize }),
+      ...(design.replaySize === undefined ? {} : { replaySize: design.replaySize }),
+    },
     actor: { denoisingSteps: spec.denoisingSteps, lr: 1e-4 },
     exploration: { noise: 0.2, noiseFinal: 0.05 },
     budget: {

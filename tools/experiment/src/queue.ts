@@ -41,6 +41,8 @@ export interface QueueOptions {
   runsDir: string;
   /** the training CLI (apps/train/dist/cli.js) */
   cli: string;
+  /** node options before the CLI (a loader when running from sources) */
+  nodeArgs?: readonly string[];
   jobs: number;
   configOf: (spec: RunSpec) => Record<string, unknown>;
   /** when false, existing run directories are an error instead of being skipped or continued */
@@ -50,7 +52,8 @@ export interface QueueOptions {
 }
 
 export interface QueueResult {
-  failed: { id: string; code: number | null; log: string }[];
+  /** `reason`: why, when it is not the exit code (a run on the Redis queue) */
+  failed: { id: string; code: number | null; log: string; reason?: string }[];
   skipped: string[];
   ran: string[];
   stopped: boolean;
@@ -94,12 +97,16 @@ export async function runQueue(opts: QueueOptions): Promise<QueueResult> {
       const log = createWriteStream(logPath, { flags: state === 'fresh' ? 'w' : 'a' });
       const started = performance.now();
       opts.events?.onStart?.(spec, state);
-      const child = spawn(process.execPath, trainArgs(opts.cli, configPath, dir, state), {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        // Own process group: a terminal's Ctrl-C reaches the child once, from us (a second SIGINT
-        // would make the training app quit without its checkpoint).
-        detached: true,
-      });
+      const child = spawn(
+        process.execPath,
+        [...(opts.nodeArgs ?? []), ...trainArgs(opts.cli, configPath, dir, state)],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+          // Own process group: a terminal's Ctrl-C reaches the child once, from us (a second SIGINT
+          // would make the training app quit without its checkpoint).
+          detached: true,
+        },
+      );
       children.add(child);
       child.stdout?.pipe(log, { end: false });
       child.stderr?.pipe(log, { end: false });

@@ -150,7 +150,7 @@ function findings(res: Results): string[] {
     );
   }
   out.push(
-    `- Training cost per update (wall clock, ${res.generated.jobs} runs at a time on the shared machine, acting and probes included): EDMSAC ${ms(ed!)}, DMSAC ${ms(dm!)}, Gaussian SAC ${ms(sac!)}. Pruning masks only gate units during training (the tfjs actor keeps its dense shapes), so they do not make training faster; the gain is at generation time with the compacted export.`,
+    `- Training cost per update (wall clock, ${res.generated.queue !== undefined && res.generated.queue !== 'local' ? 'on the workers of a Redis queue' : `${res.generated.jobs} runs at a time on the shared machine`}, acting and probes included): EDMSAC ${ms(ed!)}, DMSAC ${ms(dm!)}, Gaussian SAC ${ms(sac!)}. Pruning masks only gate units during training (the tfjs actor keeps its dense shapes), so they do not make training faster; the gain is at generation time with the compacted export.`,
   );
   return out;
 }
@@ -191,10 +191,18 @@ function codeLine(res: Results): string {
 export function renderReadme(res: Results): string {
   const d = res.design;
   const g = res.generated;
-  const command =
-    res.mode === 'reduced'
+  const redis = g.queue !== undefined && g.queue !== 'local' ? g.queue : null;
+  const command = redis
+    ? [
+        `pnpm install && pnpm build && pnpm -s experiment --mode ${res.mode} --queue ${redis}`,
+        `pnpm -s experiment worker --queue ${redis}   # on each worker machine`,
+      ].join('\n')
+    : res.mode === 'reduced'
       ? 'pnpm install && pnpm turbo experiment'
-      : 'pnpm install && pnpm turbo experiment -- --mode full';
+      : `pnpm install && pnpm turbo experiment -- --mode ${res.mode}`;
+  const parallel = redis
+    ? `runs trained by the workers of the BullMQ queue on ${redis}`
+    : `${g.jobs} training processes at a time`;
   const rows = res.table.slice(0, 3);
   const nearOptimum = Math.max(...rows.map((r) => r.ratioRepaired.mean)) >= 0.9;
   const fasterCompact = res.speed.length > 0 && res.speed.every((s) => s.speedupLo > 1);
@@ -208,7 +216,7 @@ export function renderReadme(res: Results): string {
     command,
     '```',
     '',
-    `on ${g.machine}, ${g.jobs} training processes at a time. Training took ${(g.trainingSeconds / 60).toFixed(1)} min, the analysis (random contract, optimum, speed) ${(g.analysisSeconds / 60).toFixed(1)} min: ${totalMin} min in all${g.resumed ? ' (the analysis was redone with --resume; the training time is the span of the run files, first start to last finish)' : ''}.`,
+    `on ${g.machine}, ${parallel}. Training took ${(g.trainingSeconds / 60).toFixed(1)} min, the analysis (random contract, optimum, speed) ${(g.analysisSeconds / 60).toFixed(1)} min: ${totalMin} min in all${g.resumed ? ' (the analysis was redone with --resume; the training time is the span of the run files, first start to last finish)' : ''}.`,
     '',
     codeLine(res),
     '',
