@@ -78,10 +78,18 @@ export function checkConsistency(c: TrainConfig, source: string): void {
     throw new UsageError(`${source}: ${renderProblem(path, problem, true, value)}`);
   };
   if (c.sac.exactGradient > 0 && c.environment.action !== 'allocation') {
-    fail('sac.exactGradient', 'only the allocation formulation has an exact action-gradient (set 0)', c.sac.exactGradient);
+    fail(
+      'sac.exactGradient',
+      'only the allocation formulation has an exact action-gradient (set 0)',
+      c.sac.exactGradient,
+    );
   }
   if (c.environment.action === 'allocation' && !(c.environment.penalty > 0)) {
-    fail('environment.penalty', 'the allocation formulation prices slack at lambda > 0', c.environment.penalty);
+    fail(
+      'environment.penalty',
+      'the allocation formulation prices slack at lambda > 0',
+      c.environment.penalty,
+    );
   }
   const strategy = c.pruning.strategy;
   if (c.algo === 'edmsac' && strategy === 'none') {

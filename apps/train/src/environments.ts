@@ -79,7 +79,8 @@ class TransformedEnvironment implements Environment {
     const result = this.inner.step(actions);
     if (this.transformed.length !== result.reward.length)
       this.transformed = new Float64Array(result.reward.length);
-    for (let i = 0; i < result.reward.length; i++) this.transformed[i] = this.transform.value(result.reward[i]!);
+    for (let i = 0; i < result.reward.length; i++)
+      this.transformed[i] = this.transform.value(result.reward[i]!);
     return { ...result, reward: this.transformed };
   }
 }

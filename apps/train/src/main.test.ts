@@ -67,7 +67,10 @@ describe('bad input exits 2 with one line naming the key and the value', () => {
     [{ actor: { lr: -0.0001 } }, 'actor.lr: must be > 0 (-0.0001)'],
     [{ critic: { lr: 'fast' } }, 'critic.lr: must be a number ("fast")'],
     [{ sac: { gamma: 0.99 } }, 'sac.gamma: unknown field (0.99)'],
-    [{ environment: { action: 'prices' } }, 'environment.action: must be one of "allocation", "contract" ("prices")'],
+    [
+      { environment: { action: 'prices' } },
+      'environment.action: must be one of "allocation", "contract" ("prices")',
+    ],
     [{ sac: { exactGradient: 1.5 } }, 'sac.exactGradient: must be <= 1 (1.5)'],
     [{ sac: { exactGradient: -0.5 } }, 'sac.exactGradient: must be >= 0 (-0.5)'],
     [{ evaluation: { candidates: 0 } }, 'evaluation.candidates: must be >= 1 (0)'],

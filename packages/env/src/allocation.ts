@@ -6,9 +6,10 @@
  * contributions sit well below qMax (about 0.3-1.5 of 10 on the default sampler), where the square
  * map gives the policy five times the resolution of the linear one.
  */
-import { DEFAULT_PENALTY, stateDim } from './encoding.js';
-import { type PricingMarket, AllocationPricer, pricingItemCount } from './pricing.js';
+
 import type { BatchResult } from './batch.js';
+import { DEFAULT_PENALTY, stateDim } from './encoding.js';
+import { AllocationPricer, type PricingMarket, pricingItemCount } from './pricing.js';
 import { DEFAULT_SAMPLER_CONFIG } from './sampler.js';
 import type { Contract, ContractItem, Market } from './types.js';
 
@@ -93,7 +94,9 @@ export function priceAllocation(
   const r = pricer.solve(x);
   const item = (v: number): ContractItem<number> => ({ q: q[v]!, reward: r.reward[v]! });
   const period1 = Array.from({ length: K }, (_, i) => item(i));
-  const period2 = Array.from({ length: K }, (_, i) => Array.from({ length: K }, (_, j) => item(K + i * K + j)));
+  const period2 = Array.from({ length: K }, (_, i) =>
+    Array.from({ length: K }, (_, j) => item(K + i * K + j)),
+  );
   return {
     contract: { period1, period2 },
     cost: r.cost,
@@ -181,7 +184,8 @@ export class AllocationEvaluator {
    */
   gradient(states: Floats, actions: Floats, out: Floats, count?: number): Float64Array {
     const n = this.rowsOf(states, actions, count);
-    if (out.length < n * this.actionDim) throw new RangeError(`gradient: out needs ${n * this.actionDim} values`);
+    if (out.length < n * this.actionDim)
+      throw new RangeError(`gradient: out needs ${n * this.actionDim} values`);
     if (this.reward.length < n) {
       this.reward = new Float64Array(n);
       this.utility = new Float64Array(n);

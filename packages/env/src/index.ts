@@ -1,3 +1,4 @@
+export * from './allocation.js';
 export * from './batch.js';
 export * from './encoding.js';
 export * from './environment.js';
@@ -7,8 +8,7 @@ export * from './float-range.js';
 export * from './io/index.js';
 export * from './model.js';
 export * from './numbers.js';
+export * from './pricing.js';
 export * from './sampler.js';
 export * from './types.js';
 export * from './validate.js';
-export * from './allocation.js';
-export * from './pricing.js';

@@ -163,7 +163,8 @@ describe('AllocationEvaluator', () => {
     expect(allocationOfUnit(1, 10)).toBe(10);
     expect(allocationOfUnit(0, 10)).toBe(2.5);
     expect(allocationOfUnit(5, 10)).toBe(10);
-    for (const q of [0, 0.1, 1.7, 10]) expect(allocationOfUnit(unitOfAllocation(q, 10), 10)).toBeCloseTo(q, 12);
+    for (const q of [0, 0.1, 1.7, 10])
+      expect(allocationOfUnit(unitOfAllocation(q, 10), 10)).toBeCloseTo(q, 12);
     const m = markets[0]!;
     const q = [0.5, 1, 1.5, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
     const back = decodeAllocation(m, encodeAllocation(m, q, new Float64Array(12)));
@@ -190,7 +191,11 @@ describe('AllocationEvaluator', () => {
       const value = q.reduce((sum, qv, v) => {
         const K = 3;
         const w =
-          v < K ? m.prior[v]! : m.prior[Math.floor((v - K) / K)]! * m.delta * m.transition[Math.floor((v - K) / K)]![(v - K) % K]!;
+          v < K
+            ? m.prior[v]!
+            : m.prior[Math.floor((v - K) / K)]! *
+              m.delta *
+              m.transition[Math.floor((v - K) / K)]![(v - K) % K]!;
         return sum + w * m.beta * Math.log1p(qv);
       }, 0);
       expect(reward[b]).toBeCloseTo((value - p.value) / m.beta, 10);

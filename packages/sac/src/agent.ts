@@ -93,7 +93,9 @@ class Sac implements SacAgent {
   ) {
     const c = resolveSacConfig(config);
     if (c.exactGradient > 0 && !options.actionGradient) {
-      throw new Error(`sac.exactGradient: needs an environment with an exact action-gradient (${c.exactGradient})`);
+      throw new Error(
+        `sac.exactGradient: needs an environment with an exact action-gradient (${c.exactGradient})`,
+      );
     }
     this.actionGradient = options.actionGradient;
     this.config = Object.freeze(c);

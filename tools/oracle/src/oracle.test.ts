@@ -27,7 +27,7 @@ describe('trainOracle', () => {
     expect(seen[9]!).toBeGreaterThan(seen[0]! + 3); // seen here: -6.94 -> -2.44
   });
 
-  it('allocation formulation: ascends the LP-priced reward through the duals\' gradient', async () => {
+  it("allocation formulation: ascends the LP-priced reward through the duals' gradient", async () => {
     await setBackend('wasm');
     const seen: number[] = [];
     const run = trainOracle({ ...small, steps: 120 }, ({ reward }) => seen.push(reward), 20);
