@@ -7,7 +7,7 @@
  * map gives the policy five times the resolution of the linear one.
  */
 
-import type { BatchResult } from './batch.js';
+import { BatchBuffers, type BatchResult, batchRows } from './batch.js';
 import { DEFAULT_PENALTY, stateDim } from './encoding.js';
 import { AllocationPricer, type PricingMarket, pricingItemCount } from './pricing.js';
 import { DEFAULT_SAMPLER_CONFIG } from './sampler.js';
@@ -135,9 +135,7 @@ export class AllocationEvaluator {
   private readonly market: PricingMarket & { delta: number };
   private readonly q: Float64Array;
   private readonly x: Float64Array;
-  private reward = new Float64Array(0);
-  private utility = new Float64Array(0);
-  private violation = new Float64Array(0);
+  private readonly buffers = new BatchBuffers(256);
   /** pivots of the last evaluate/gradient call, summed (bench and tests read it) */
   lastPivots = 0;
 
@@ -159,20 +157,8 @@ export class AllocationEvaluator {
 
   /** Rewards, utilities and violations of rows 0..count-1 (views reused by the next call unless `out`). */
   evaluate(states: Floats, actions: Floats, count?: number, out?: BatchResult): BatchResult {
-    const n = this.rowsOf(states, actions, count);
-    let target = out;
-    if (!target) {
-      if (this.reward.length < n) {
-        this.reward = new Float64Array(n);
-        this.utility = new Float64Array(n);
-        this.violation = new Float64Array(n);
-      }
-      target = {
-        reward: this.reward.subarray(0, n),
-        utility: this.utility.subarray(0, n),
-        violation: this.violation.subarray(0, n),
-      };
-    }
+    const n = batchRows('AllocationEvaluator', this, states, actions, count);
+    const target = out ?? this.buffers.views(n);
     this.lastPivots = 0;
     for (let b = 0; b < n; b++) this.row(states, actions, b, target, null);
     return target;
@@ -183,28 +169,13 @@ export class AllocationEvaluator {
    * rewards. Zero where u is outside [-1, 1] (the map clips there). A subgradient at the LP's kinks.
    */
   gradient(states: Floats, actions: Floats, out: Floats, count?: number): Float64Array {
-    const n = this.rowsOf(states, actions, count);
+    const n = batchRows('AllocationEvaluator', this, states, actions, count);
     if (out.length < n * this.actionDim)
       throw new RangeError(`gradient: out needs ${n * this.actionDim} values`);
-    if (this.reward.length < n) {
-      this.reward = new Float64Array(n);
-      this.utility = new Float64Array(n);
-      this.violation = new Float64Array(n);
-    }
-    const target = { reward: this.reward, utility: this.utility, violation: this.violation };
+    const target = this.buffers.views(n);
     this.lastPivots = 0;
     for (let b = 0; b < n; b++) this.row(states, actions, b, target, out);
-    return this.reward.subarray(0, n);
-  }
-
-  private rowsOf(states: Floats, actions: Floats, count?: number): number {
-    const n = count ?? Math.floor(actions.length / this.actionDim);
-    if (states.length < n * this.stateDim || actions.length < n * this.actionDim) {
-      throw new RangeError(
-        `AllocationEvaluator: ${n} rows need ${n * this.stateDim} state and ${n * this.actionDim} action values`,
-      );
-    }
-    return n;
+    return target.reward;
   }
 
   private row(s: Floats, act: Floats, b: number, out: BatchResult, grad: Floats | null): void {

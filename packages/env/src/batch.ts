@@ -24,6 +24,48 @@ export interface BatchResult {
 
 type Floats = Float32Array | Float64Array;
 
+/** Rows `count` (default: as many as `actions` holds) after checking both arrays hold them. */
+export function batchRows(
+  who: string,
+  dims: { stateDim: number; actionDim: number },
+  states: Floats,
+  actions: Floats,
+  count?: number,
+): number {
+  const n = count ?? Math.floor(actions.length / dims.actionDim);
+  if (states.length < n * dims.stateDim || actions.length < n * dims.actionDim) {
+    throw new RangeError(
+      `${who}: ${n} rows need ${n * dims.stateDim} state and ${n * dims.actionDim} action values`,
+    );
+  }
+  return n;
+}
+
+/** Result buffers reused across calls, grown on demand; `views(n)` are overwritten by the next call. */
+export class BatchBuffers {
+  private reward: Float64Array;
+  private utility: Float64Array;
+  private violation: Float64Array;
+  constructor(capacity: number) {
+    this.reward = new Float64Array(capacity);
+    this.utility = new Float64Array(capacity);
+    this.violation = new Float64Array(capacity);
+  }
+  views(n: number): BatchResult {
+    if (this.reward.length < n) {
+      const grown = Math.max(n, 2 * this.reward.length);
+      this.reward = new Float64Array(grown);
+      this.utility = new Float64Array(grown);
+      this.violation = new Float64Array(grown);
+    }
+    return {
+      reward: this.reward.subarray(0, n),
+      utility: this.utility.subarray(0, n),
+      violation: this.violation.subarray(0, n),
+    };
+  }
+}
+
 /**
  * Evaluates many (state, action) pairs for a fixed K straight from their flat encodings, with no
  * per-contract allocation: the training loop's hot path. It computes exactly what the object path
@@ -37,9 +79,7 @@ export class BatchEvaluator {
   readonly qMax: number;
   readonly penalty: number;
   readonly scale: number | undefined;
-  private reward: Float64Array;
-  private utility: Float64Array;
-  private violation: Float64Array;
+  private readonly buffers: BatchBuffers;
   // Scratch, indexed [i * K + j] for period 2.
   private readonly q1: Float64Array;
   private readonly r1: Float64Array;
@@ -59,9 +99,7 @@ export class BatchEvaluator {
     this.penalty = options.penalty ?? DEFAULT_PENALTY;
     this.scale = options.scale;
     const capacity = options.capacity ?? 1024;
-    this.reward = new Float64Array(capacity);
-    this.utility = new Float64Array(capacity);
-    this.violation = new Float64Array(capacity);
+    this.buffers = new BatchBuffers(capacity);
     this.q1 = new Float64Array(K);
     this.r1 = new Float64Array(K);
     this.c1 = new Float64Array(K);
@@ -76,26 +114,8 @@ export class BatchEvaluator {
    * into buffers reused by the next call; pass `out` to write into your own arrays instead.
    */
   evaluate(states: Floats, actions: Floats, count?: number, out?: BatchResult): BatchResult {
-    const n = count ?? Math.floor(actions.length / this.actionDim);
-    if (states.length < n * this.stateDim || actions.length < n * this.actionDim) {
-      throw new RangeError(
-        `BatchEvaluator: ${n} rows need ${n * this.stateDim} state and ${n * this.actionDim} action values`,
-      );
-    }
-    let target = out;
-    if (!target) {
-      if (this.reward.length < n) {
-        const grown = Math.max(n, 2 * this.reward.length);
-        this.reward = new Float64Array(grown);
-        this.utility = new Float64Array(grown);
-        this.violation = new Float64Array(grown);
-      }
-      target = {
-        reward: this.reward.subarray(0, n),
-        utility: this.utility.subarray(0, n),
-        violation: this.violation.subarray(0, n),
-      };
-    }
+    const n = batchRows('BatchEvaluator', this, states, actions, count);
+    const target = out ?? this.buffers.views(n);
     for (let b = 0; b < n; b++) this.row(states, b * this.stateDim, actions, b * this.actionDim, target, b);
     return target;
   }

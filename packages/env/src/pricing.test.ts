@@ -1,3 +1,5 @@
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { describe, expect, test } from 'vitest';
 import {
   AllocationEvaluator,
@@ -13,16 +15,10 @@ import { AllocationPricer, pricingRowCount } from './pricing.js';
 import { sampleMarkets } from './sampler.js';
 import type { Market } from './types.js';
 
-/** mulberry32: a small seeded stream for the property tests. */
+/** A seeded uniform stream for the property tests (the sampler's generator). */
 function stream(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = xoroshiro128plus(seed);
+  return () => uniformFloat64(rng);
 }
 
 const markets = sampleMarkets(2024, 20);
