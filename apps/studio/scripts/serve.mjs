@@ -34,7 +34,13 @@ function newestMtime(path) {
   if (!stat.isDirectory()) return stat.mtimeMs;
   let newest = 0;
   for (const entry of readdirSync(path)) {
-    if (entry === 'node_modules' || entry === 'dist' || entry.endsWith('.test.ts')) continue;
+    if (
+      entry === 'node_modules' ||
+      entry === 'dist' ||
+      entry.endsWith('.test.ts') ||
+      entry.startsWith('test-')
+    )
+      continue;
     newest = Math.max(newest, newestMtime(join(path, entry)));
   }
   return newest;
