@@ -87,7 +87,7 @@ describe.skipIf(chromium === null)('studio in chromium', () => {
     expect(violated).not.toBe(source);
     const path = join(dir, 'violated.json');
     writeFileSync(path, violated);
-    const input = await page.waitForSelector('[data-testid="contract-file"]', WAIT);
+    const input = await page.waitForSelector('input[data-testid="contract-file"]', WAIT);
     await input!.uploadFile(path);
     await page.waitForFunction(
       () => document.querySelector('[data-testid="certificate-verdict"]')?.textContent === 'violated',
@@ -113,7 +113,7 @@ describe.skipIf(chromium === null)('studio in chromium', () => {
       cli = (e as Error).message;
     }
     expect(cli).toBe('invalid.json: market.theta[1]: must be > theta[0] = 0.4 (0.3)');
-    const input = await page.waitForSelector('[data-testid="contract-file"]', WAIT);
+    const input = await page.waitForSelector('input[data-testid="contract-file"]', WAIT);
     await input!.uploadFile(path);
     await waitFor('file-error');
     expect(await text('file-error')).toBe(`invalid ${cli}`);
