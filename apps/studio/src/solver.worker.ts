@@ -1,11 +1,14 @@
 /** HiGHS (the optimum, repair) and the policy's inference, off the page's thread. */
 import { formatContractFile, isFeasibleExact, toFloatContract } from '@diffcontract/env';
-import { solveOptimum } from '@diffcontract/optimum';
+import { highsRuntime, solveOptimum } from '@diffcontract/optimum';
 import { learnedContract, rawUtility } from './learned.js';
 import { parseMarketText } from './market-text.js';
 import type { LearnedReply, OptimumReply, SolverRequest } from './protocol.js';
 import { parseWeights } from './weights.js';
 import { serve } from './worker-loop.js';
+
+// HiGHS compiles while the page sends the market
+void highsRuntime().catch(() => undefined);
 
 serve<SolverRequest>(async (request, progress) => {
   const market = parseMarketText(request.marketText, 'market');

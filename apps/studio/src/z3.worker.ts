@@ -4,7 +4,7 @@
  * worker it cannot find its own URL, so the wasm's location and the script its pthreads start from
  * are handed to it here.
  */
-import { checkContract } from '@diffcontract/contract-checker';
+import { checkContract, z3Session } from '@diffcontract/contract-checker';
 import { toFloatContract } from '@diffcontract/env';
 import { exactMarketJson, parseFileText } from './market-text.js';
 import type { CheckReply, CheckRequest } from './protocol.js';
@@ -29,6 +29,9 @@ scope.initZ3 = (overrides = {}) =>
     locateFile: (file: string) => new URL(file, z3Script).href,
     mainScriptUrlOrBlob: z3Script,
   });
+
+// z3's start-up (a 35 MB wasm) overlaps the optimum's solve instead of following it
+void z3Session().catch(() => undefined);
 
 serve<CheckRequest>(async (request, progress) => {
   const file = parseFileText(request.text, request.name);
