@@ -161,6 +161,13 @@ export function App() {
         </section>
         <section class="card">
           <h2>Certificate</h2>
+          {!globalThis.crossOriginIsolated && (
+            <p class="error" data-testid="not-isolated">
+              This page is not cross-origin isolated, so z3's threads cannot run: serve it with the headers
+              Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp (pnpm -s
+              studio does).
+            </p>
+          )}
           <CertificatePanel subject={subject} subjects={checks} onSubject={setSubject} />
         </section>
         <section class="card">
