@@ -1,4 +1,4 @@
-import { copyFileSync, createReadStream, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,11 +7,8 @@ import { ISOLATION_HEADERS } from './scripts/headers.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const shim = (name: string) => join(here, 'src/shims', name);
-const z3Dir = dirname(
-  createRequire(join(here, '../../packages/contract-checker/package.json')).resolve(
-    'z3-solver/build/z3-built.js',
-  ),
-);
+// the same z3-solver version as contract-checker's (both pin it)
+const z3Dir = dirname(createRequire(import.meta.url).resolve('z3-solver/build/z3-built.js'));
 const Z3_FILES = ['z3-built.js', 'z3-built.wasm'];
 
 /**
@@ -22,14 +19,6 @@ const Z3_FILES = ['z3-built.js', 'z3-built.wasm'];
 function z3Files(): Plugin {
   return {
     name: 'studio-z3-files',
-    configureServer(server) {
-      server.middlewares.use((req, res, next) => {
-        const name = req.url?.replace(/^.*\/z3\//, '').replace(/\?.*$/, '');
-        if (!req.url?.includes('/z3/') || !name || !Z3_FILES.includes(name)) return next();
-        res.setHeader('Content-Type', name.endsWith('.wasm') ? 'application/wasm' : 'text/javascript');
-        createReadStream(join(z3Dir, name)).pipe(res);
-      });
-    },
     writeBundle(options) {
       const out = join(options.dir ?? join(here, 'dist'), 'z3');
       mkdirSync(out, { recursive: true });
@@ -46,7 +35,7 @@ export default defineConfig({
     conditions: ['@diffcontract/source', 'browser', 'module', 'import', 'default'],
     alias: [
       // Browser stand-ins for the few Node built-ins the shared packages touch (schema files, the
-      // contract hash, z3's version); see src/shims/README.md.
+      // contract hash, z3's version); see README.md.
       { find: /^node:fs$/, replacement: shim('fs.ts') },
       { find: /^node:url$/, replacement: shim('url.ts') },
       { find: /^node:crypto$/, replacement: shim('crypto.ts') },
@@ -58,7 +47,6 @@ export default defineConfig({
   // classic workers: the z3 worker must importScripts z3's Emscripten script before the solver loads
   worker: { format: 'iife', rollupOptions: { output: { inlineDynamicImports: true } } },
   build: { target: 'es2022', outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 4096 },
-  server: { headers: ISOLATION_HEADERS, fs: { allow: [join(here, '../..')] } },
   preview: { headers: ISOLATION_HEADERS },
   plugins: [z3Files()],
 });
