@@ -34,13 +34,9 @@ function newestMtime(path) {
   if (!stat.isDirectory()) return stat.mtimeMs;
   let newest = 0;
   for (const entry of readdirSync(path)) {
-    if (
-      entry === 'node_modules' ||
-      entry === 'dist' ||
-      entry.endsWith('.test.ts') ||
-      entry.startsWith('test-')
-    )
-      continue;
+    // build outputs, tool logs (.turbo) and tests do not go into the site
+    const skip = entry === 'node_modules' || entry === 'dist' || entry.startsWith('.');
+    if (skip || entry.endsWith('.test.ts') || entry.startsWith('test-')) continue;
     newest = Math.max(newest, newestMtime(join(path, entry)));
   }
   return newest;
