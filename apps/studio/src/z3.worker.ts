@@ -4,7 +4,7 @@
  * worker it cannot find its own URL, so the wasm's location and the script its pthreads start from
  * are handed to it here.
  */
-import { checkContract, z3Session } from '@diffcontract/contract-checker';
+import { checkContract } from '@diffcontract/contract-checker';
 import { toFloatContract } from '@diffcontract/env';
 import { exactMarketJson, parseFileText } from './market-text.js';
 import type { CheckReply, CheckRequest } from './protocol.js';
@@ -30,14 +30,24 @@ scope.initZ3 = (overrides = {}) =>
     mainScriptUrlOrBlob: z3Script,
   });
 
-// z3's start-up (a 35 MB wasm) overlaps the optimum's solve instead of following it
-void z3Session().catch(() => undefined);
+/**
+ * A one-type contract proved while the optimum is being solved: z3's start-up (a 35 MB wasm) and
+ * the lazy compilation of the code a proof runs then overlap the solve instead of following it.
+ */
+const WARM_UP = `{"version": 1,
+  "market": {"theta": [1], "prior": [1], "transition": [[1]], "a": 1, "beta": 1, "delta": 1, "qMax": 1, "esCount": 1},
+  "contract": {"period1": [{"q": 1, "reward": 1}], "period2": [[{"q": 1, "reward": 1}]]}}`;
+const warm = (async () => {
+  const file = parseFileText(WARM_UP, 'warm-up');
+  await checkContract(file.market, file.contract!);
+})().catch(() => undefined);
 
 serve<CheckRequest>(async (request, progress) => {
   const file = parseFileText(request.text, request.name);
   if (file.contract === undefined)
     throw new Error(`${request.name}: a contract file is needed, this is a market file`);
   progress(0, 1, 'proof');
+  await warm;
   const certificate = await checkContract(file.market, file.contract);
   const reply: CheckReply = {
     certificate,
