@@ -156,7 +156,14 @@ export function App() {
             onExample={() => applyMarket(parseMarketText(exampleMarketText, 'examples/market-k3.json'))}
           />
           <p class="muted small">
-            The link of this page reproduces it: the market is in the URL (<code>?market=</code>).
+            The link of this page reproduces it: the market is in the URL (<code>?market=</code>).{' '}
+            <button
+              type="button"
+              class="link"
+              onClick={() => void navigator.clipboard?.writeText(window.location.href).catch(() => undefined)}
+            >
+              Copy link
+            </button>
           </p>
         </section>
         <section class="card">

@@ -82,6 +82,7 @@ export function CertificatePanel({ subject, subjects, onSubject }: CertificatePa
                   <td class="muted">
                     {f.instances} instances
                     {f.method === 'identity-after-IC2' ? ', σ = identity after IC2' : ''}
+                    {f.unknown !== undefined && ` — ${f.unknown.reason} (timeout ${f.unknown.timeoutMs} ms)`}
                   </td>
                 </tr>
               ))}
