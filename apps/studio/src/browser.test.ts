@@ -119,6 +119,24 @@ describe.skipIf(chromium === null)('studio in chromium', () => {
     expect(await text('file-error')).toBe(`invalid ${cli}`);
   });
 
+  test('the editor names a bad field as the CLI does; a market of another K is refused by the policy', async () => {
+    await page.goto(base);
+    const prior = await page.waitForSelector('input[aria-label="prior 2"]', WAIT);
+    await prior!.click({ count: 3 });
+    await prior!.type('0.5');
+    await page.click('[data-testid="apply-market"]');
+    await waitFor('market-error');
+    expect(await text('market-error')).toMatch(/^market editor: market\.prior: .*sum/);
+    await page.select('[data-testid="market-k"]', '2');
+    await page.click('[data-testid="random-market"]');
+    await page.waitForFunction(() => new URL(window.location.href).searchParams.has('market'), WAIT);
+    const market = parseMarketText(new URL(page.url()).searchParams.get('market')!, 'url');
+    expect(market.theta).toHaveLength(2);
+    await waitFor('learned-error');
+    expect(await text('learned-error')).toBe('the policy was trained for K = 3; this market has K = 2');
+    expect(errors).toEqual([]);
+  });
+
   test("the example policy's contract appears with its U/U*, as the same policy gives in Node", async () => {
     await page.goto(base);
     await page.waitForSelector('[data-testid="learned-ratio"]', { timeout: 60_000 });
