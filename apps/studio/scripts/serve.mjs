@@ -76,7 +76,14 @@ export function ensureBuilt(log = (line) => process.stderr.write(`${line}\n`)) {
 export function serve({ root = DIST, port = DEFAULT_PORT, host = '127.0.0.1' } = {}) {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    let path = normalize(join(root, decodeURIComponent(url.pathname)));
+    let decoded;
+    try {
+      decoded = decodeURIComponent(url.pathname);
+    } catch {
+      res.writeHead(400, ISOLATION_HEADERS).end('bad path');
+      return;
+    }
+    let path = normalize(join(root, decoded));
     if (path !== root && !path.startsWith(root + sep)) {
       res.writeHead(403).end();
       return;
