@@ -100,7 +100,9 @@ export function wasmSimdSupported(): boolean {
 }
 
 function kernelsModule(): WasmModule {
-  if (!compiled) compiled = new wasmApi.Module(Buffer.from(KERNELS_WASM_BASE64, 'base64'));
+  // atob rather than Buffer: the same kernels run in the browser (apps/studio's worker).
+  if (!compiled)
+    compiled = new wasmApi.Module(Uint8Array.from(atob(KERNELS_WASM_BASE64), (c) => c.charCodeAt(0)));
   return compiled;
 }
 

@@ -212,6 +212,8 @@ function exactContract(raw: RawObject, file: string): ExactContract {
   };
 }
 
+const utf8Encoder = new TextEncoder();
+
 function isRecord(raw: Raw): raw is RawObject {
   return raw !== null && typeof raw === 'object' && !Array.isArray(raw) && !(raw instanceof RawNumber);
 }
@@ -234,7 +236,8 @@ export function parseModelText(
 export function parseModelText(text: string, fileName: string, options?: ReadOptions): ModelFile;
 export function parseModelText(text: string, fileName: string, options: ReadOptions = {}): ModelFile {
   const file = options.displayName ?? fileName;
-  const bytes = Buffer.byteLength(text, 'utf8');
+  // TextEncoder rather than Buffer: the studio parses files in the browser with this same function.
+  const bytes = utf8Encoder.encode(text).length;
   if (bytes > MAX_MODEL_FILE_BYTES) {
     throw new FileInputError(
       file,

@@ -1,0 +1,79 @@
+/** The page's side of the two workers: one promise per request, progress on the way. */
+import type {
+  CheckReply,
+  CheckRequest,
+  LearnedReply,
+  OptimumReply,
+  SolverRequest,
+  WorkerMessage,
+} from './protocol.js';
+
+export class WorkerError extends Error {
+  constructor(
+    message: string,
+    /** true for bad input (a one-line CLI-style message), false for an internal failure */
+    readonly input: boolean,
+  ) {
+    super(message);
+    this.name = 'WorkerError';
+  }
+}
+
+export type OnProgress = (done: number, total: number, what: string) => void;
+
+class Client<Req> {
+  private next = 1;
+  private readonly pending = new Map<
+    number,
+    { resolve: (v: unknown) => void; reject: (e: Error) => void; progress?: OnProgress }
+  >();
+
+  constructor(private readonly worker: Worker) {
+    worker.onmessage = (event: MessageEvent<WorkerMessage>) => {
+      const message = event.data;
+      const entry = this.pending.get(message.id);
+      if (entry === undefined) return;
+      if ('progress' in message) {
+        entry.progress?.(message.progress.done, message.progress.total, message.progress.what);
+        return;
+      }
+      this.pending.delete(message.id);
+      if (message.ok) entry.resolve(message.value);
+      else entry.reject(new WorkerError(message.error, message.input));
+    };
+    worker.onerror = (event) => {
+      const error = new WorkerError(`worker failed: ${event.message}`, false);
+      for (const entry of this.pending.values()) entry.reject(error);
+      this.pending.clear();
+    };
+  }
+
+  call<T>(request: Req, progress?: OnProgress, transfer: Transferable[] = []): Promise<T> {
+    const id = this.next++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, progress });
+      this.worker.postMessage({ id, request }, transfer);
+    });
+  }
+}
+
+export class Workers {
+  private readonly solver = new Client<SolverRequest>(
+    new Worker(new URL('./solver.worker.ts', import.meta.url), { name: 'solver' }),
+  );
+  private readonly z3 = new Client<CheckRequest>(
+    new Worker(new URL('./z3.worker.ts', import.meta.url), { name: 'z3' }),
+  );
+
+  solve(marketText: string, progress?: OnProgress): Promise<OptimumReply> {
+    return this.solver.call({ kind: 'solve', marketText }, progress);
+  }
+
+  learned(request: Omit<Extract<SolverRequest, { kind: 'learned' }>, 'kind'>, progress?: OnProgress) {
+    return this.solver.call<LearnedReply>({ kind: 'learned', ...request }, progress);
+  }
+
+  check(text: string, name: string, progress?: OnProgress): Promise<CheckReply> {
+    return this.z3.call({ kind: 'check', text, name }, progress);
+  }
+}
