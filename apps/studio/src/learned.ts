@@ -1,14 +1,16 @@
 /**
- * The one place where a policy becomes a contract. Today: the policy's action is the whole
- * contract (env's 2K + 2K^2 decoding), then optimum's repair makes it exactly feasible. When the
- * allocation formulation lands (the policy outputs q only and an LP prices the cheapest rewards),
- * only this module changes.
+ * The one place where a policy becomes a contract (model.md section 6). A policy of the allocation
+ * formulation (action K + K^2: the contributions q) gets the LP's cheapest rewards, exactly priced
+ * by optimum's repair, which keeps q whenever it is implementable; a policy of the contract
+ * formulation (action 2K + 2K^2) is decoded whole and repaired. The formulation is read from the
+ * policy's action dimension.
  */
 import { ActorInference, createNoise, type WeightsArtefact } from '@diffcontract/diffusion-actor';
 import {
+  type ActionFormulation,
   type Contract,
   cloudUtility,
-  decodeAction,
+  contractOfAction,
   type ExactContract,
   type ExactMarket,
   encodeState,
@@ -43,6 +45,13 @@ export interface LearnedOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** The formulation a policy's action belongs to, from its dimension (null: neither for this K). */
+export function policyFormulation(actionDim: number, K: number): ActionFormulation | null {
+  if (actionDim === K + K * K) return 'allocation';
+  if (actionDim === 2 * K + 2 * K * K) return 'contract';
+  return null;
+}
+
 /** Number of types K a policy was trained for. */
 export function policyTypes(policy: WeightsArtefact): number {
   return typesOfStateDim(policy.manifest.config.stateDim);
@@ -73,6 +82,9 @@ export async function learnedContract(
   const float = toFloatMarket(market);
   const S = inference.stateDim;
   const A = inference.actionDim;
+  const formulation = policyFormulation(A, K);
+  if (formulation === null)
+    throw new Error(`policy: an action of ${A} numbers is neither formulation for K = ${K}`);
   const state = encodeState(float);
   const actions = new Float32Array(candidates * A);
   actions.set(inference.act(state, null, true));
@@ -85,7 +97,7 @@ export async function learnedContract(
   let bestIndex = 0;
   const utilities: number[] = [];
   for (let c = 0; c < candidates; c++) {
-    const raw = decodeAction(float, actions.subarray(c * A, (c + 1) * A));
+    const raw = contractOfAction(float, actions.subarray(c * A, (c + 1) * A), formulation);
     const repaired = await repairContract(market, toDecimalContract(raw));
     utilities.push(repaired.cloudUtility);
     if (best === undefined || repaired.cloudUtility > best.cloudUtility) {
