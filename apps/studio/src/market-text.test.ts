@@ -27,6 +27,13 @@ describe('the market in the URL', () => {
     expect(marketFromSearch('?other=1')).toBeNull();
   });
 
+  test("values the float solver cannot take get the CLI's range message (issue 13), before any solver", () => {
+    const huge = BARE.replace('"beta": 10', '"beta": 1e300');
+    expect(() => parseMarketText(huge, 'URL ?market=')).toThrow(
+      'URL ?market=: market.beta: outside [1, 10000], the range the float solver supports (1e300)',
+    );
+  });
+
   test("bad markets get the CLI's one-line message with the field path", () => {
     const bad = BARE.replace('"7/10"', '0.3');
     expect(() => marketFromSearch(`?market=${encodeURIComponent(bad)}`)).toThrow(

@@ -21,13 +21,17 @@ export function marketFromSearch(search: string): ExactMarket | null {
   return parseMarketText(text, 'URL ?market=');
 }
 
-/** A market from JSON text: a market file `{version, market}` or the market object alone. */
+/**
+ * A market from JSON text: a market file `{version, market}` or the market object alone. The page's
+ * market goes to the float solver, so values it cannot take faithfully are refused here, with the
+ * CLI's message naming the field, the supported range and the value.
+ */
 export function parseMarketText(text: string, name: string): ExactMarket {
   const trimmed = text.trim();
   const isFile = /^\{\s*"(version|market)"\s*:/.test(trimmed);
   // A bare market is wrapped as a market file, so that its paths read `market.theta[1]` as in the CLI.
   const document = isFile ? trimmed : `{"version": 1, "market": ${trimmed}}`;
-  return parseModelText(document, name, { expect: 'market' }).market;
+  return parseModelText(document, name, { expect: 'market', floatRanges: true }).market;
 }
 
 export function parseFileText(text: string, name: string): ModelFile {
