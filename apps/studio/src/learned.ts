@@ -5,7 +5,7 @@
  * formulation (action 2K + 2K^2) is decoded whole and repaired. The formulation is read from the
  * policy's action dimension.
  */
-import { ActorInference, createNoise, type WeightsArtefact } from '@diffcontract/diffusion-actor';
+import { ActorInference, createNoise, type WeightsArtefact } from '@diffcontract/diffusion-actor/inference';
 import {
   type ActionFormulation,
   type Contract,

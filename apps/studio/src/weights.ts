@@ -7,7 +7,7 @@ import {
   WEIGHTS_FORMAT,
   type WeightsArtefact,
   type WeightsManifest,
-} from '@diffcontract/diffusion-actor';
+} from '@diffcontract/diffusion-actor/inference';
 
 /** Largest weights binary accepted (64 MiB): far above any actor this project trains. */
 export const MAX_WEIGHTS_BYTES = 64 * 1024 * 1024;
