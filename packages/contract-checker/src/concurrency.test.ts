@@ -74,21 +74,28 @@ describe('wrong-typed arguments from plain JavaScript', () => {
     checkContract(m as typeof feasibleMarket, c as ReturnType<typeof feasibleContract>, o as object);
 
   it.each([
-    ['null market', null, contract, /^market: must be a market object/],
-    ['string market', 'market', contract, /^market: must be a market object/],
-    ['array market', [], contract, /^market: must be a market object/],
+    // Numbers may be JS numbers, rationals or exact strings (env's exactMarketOf, the boundary
+    // convention); anything else, and wrong shapes, are ModelErrors naming the field.
+    ['null market', null, contract, /^market: must be an object \(null\)/],
+    ['string market', 'market', contract, /^market: must be an object/],
+    ['array market', [], contract, /^market: must be an object/],
     ['missing theta', { ...market, theta: undefined }, contract, /^market\.theta: must be an array/],
-    ['string beta', { ...market, beta: '10' }, contract, /^market\.beta: must be an exact number/],
-    ['null qMax', { ...market, qMax: null }, contract, /^market\.qMax: must be an exact number/],
-    ['theta of strings', { ...market, theta: ['1', '2'] }, contract, /^market\.theta\[0\]: must be an exact/],
+    ['beta not a number', { ...market, beta: 'ten' }, contract, /^market\.beta: must be a finite number/],
+    ['null qMax', { ...market, qMax: null }, contract, /^market\.qMax: must be a finite number/],
+    [
+      'theta of booleans',
+      { ...market, theta: [true, false] },
+      contract,
+      /^market\.theta\[0\]: must be a finite/,
+    ],
     ['short prior', { ...market, prior: [x(1)] }, contract, /^market\.prior: must have 2 entries/],
-    ['null contract', market, null, /^contract: must be a contract object/],
+    ['null contract', market, null, /^contract: must be an object \(null\)/],
     ['missing period2', market, { period1: contract.period1 }, /^contract\.period2: must be an array/],
     [
-      'reward as a string',
+      'reward not a number',
       market,
-      { ...contract, period1: [{ q: x(1), reward: '3' }, (contract.period1 as unknown[])[1]] },
-      /^contract\.period1\[0\]\.reward: must be an exact number/,
+      { ...contract, period1: [{ q: x(1), reward: 'three' }, (contract.period1 as unknown[])[1]] },
+      /^contract\.period1\[0\]\.reward: must be a finite number/,
     ],
     [
       'item null',
@@ -100,7 +107,7 @@ describe('wrong-typed arguments from plain JavaScript', () => {
           [null, null],
         ],
       },
-      /^contract\.period2\[0\]\[0\]: must be an item/,
+      /^contract\.period2\[0\]\[0\]: must be an object/,
     ],
   ])('%s: ModelError naming the field', async (_name, m, c, message) => {
     const error = await check(m, c).catch((e: unknown) => e);

@@ -6,7 +6,7 @@
 import Fraction from 'fraction.js';
 import { ExactNumberError, exactFromNumber, parseExactNumber } from './exact.js';
 import type { Contract, ContractItem, ExactContract, ExactMarket, Market, Rational } from './types.js';
-import { InputError } from './validate.js';
+import { ModelError } from './validate.js';
 
 /**
  * A number as the public functions accept it: a JS number means its exact binary64 value (0.1 is
@@ -30,33 +30,33 @@ function isForeignFraction(x: unknown): x is { s: bigint; n: bigint; d: bigint }
   return typeof f.s === 'bigint' && typeof f.n === 'bigint' && typeof f.d === 'bigint' && f.d !== 0n;
 }
 
-/** The exact value of one boundary number; InputError naming `path` and the value otherwise. */
+/** The exact value of one boundary number; ModelError (an InputError) naming `path` and the value otherwise. */
 export function exactNumberOf(x: unknown, path: string): Rational {
   if (x instanceof Fraction) return x;
   if (typeof x === 'number') {
-    if (!Number.isFinite(x)) throw new InputError({ path, problem: EXPECTED, value: x });
+    if (!Number.isFinite(x)) throw new ModelError({ path, problem: EXPECTED, value: x });
     return exactFromNumber(x);
   }
   if (typeof x === 'string') {
     try {
       return parseExactNumber(x);
     } catch (error) {
-      if (error instanceof ExactNumberError) throw new InputError({ path, problem: EXPECTED, value: x });
+      if (error instanceof ExactNumberError) throw new ModelError({ path, problem: EXPECTED, value: x });
       throw error;
     }
   }
   if (isForeignFraction(x)) return new Fraction(x.s * x.n, x.d);
-  throw new InputError({ path, problem: EXPECTED, value: x });
+  throw new ModelError({ path, problem: EXPECTED, value: x });
 }
 
 function listOf(x: unknown, path: string): unknown[] {
-  if (!Array.isArray(x)) throw new InputError({ path, problem: 'must be an array', value: x });
+  if (!Array.isArray(x)) throw new ModelError({ path, problem: 'must be an array', value: x });
   return x;
 }
 
 function recordOf(x: unknown, path: string): Record<string, unknown> {
   if (x === null || typeof x !== 'object' || Array.isArray(x)) {
-    throw new InputError({ path, problem: 'must be an object', value: x });
+    throw new ModelError({ path, problem: 'must be an object', value: x });
   }
   return x as Record<string, unknown>;
 }
