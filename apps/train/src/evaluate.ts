@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { checkContract } from '@diffcontract/contract-checker';
 import {
   type ActionFormulation,
+  allocationOf,
   type Contract,
   cloudUtility,
   contractOfAction,
@@ -28,7 +29,7 @@ import {
   violation,
   writeFileAtomic,
 } from '@diffcontract/env';
-import { repairContract } from '@diffcontract/optimum';
+import { priceAllocationExact, repairContract } from '@diffcontract/optimum';
 import { marketKey, type OptimumEntry } from './optimum-cache.js';
 
 /** One market to evaluate on, in both number worlds. */
@@ -137,9 +138,24 @@ export function candidateSeed(market: ExactMarket): number {
   return Number.parseInt(marketKey(market).slice(0, 8), 16);
 }
 
-/** The exactly priced (or repaired) contract delivered for a float contract, and its figures. */
-async function deliver(market: Market<number>, exact: ExactMarket, contract: Contract<number>) {
-  const repair = await repairContract(exact, toDecimalContract(contract));
+/**
+ * The contract delivered for a float contract, and its figures: in the allocation formulation its
+ * allocation with the exact cheapest rewards (optimum's priceAllocationExact; the nearest
+ * implementable allocation when it is not implementable), in the contract formulation the repair.
+ */
+async function deliver(
+  market: Market<number>,
+  exact: ExactMarket,
+  contract: Contract<number>,
+  formulation: ActionFormulation,
+) {
+  const decimal = toDecimalContract(contract);
+  if (formulation === 'allocation') {
+    const priced = await priceAllocationExact(exact, allocationOf(decimal));
+    const utility = cloudUtility(market, toFloatContract(priced.contract));
+    return { contract: priced.contract, utility, changedAllocation: !priced.implementable };
+  }
+  const repair = await repairContract(exact, decimal);
   const utility = cloudUtility(market, toFloatContract(repair.contract));
   return { contract: repair.contract, utility, changedAllocation: repair.changedAllocation };
 }
@@ -203,8 +219,8 @@ export async function evaluatePolicy(opts: EvaluateOptions): Promise<EvalReport>
         meta: { source: `${opts.source} (raw policy output)`, cloudUtility: rawUtility },
       }),
     );
-    const delivered = await deliver(market, exact, raw);
-    const single = best === 0 ? delivered : await deliver(market, exact, contracts[0]!);
+    const delivered = await deliver(market, exact, raw, formulation);
+    const single = best === 0 ? delivered : await deliver(market, exact, contracts[0]!, formulation);
     const feasible = isFeasibleExact(exact, delivered.contract);
     const certificate = opts.certify
       ? await checkContract(exact, delivered.contract, { timeoutMs: opts.certifyTimeoutMs })

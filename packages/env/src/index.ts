@@ -9,6 +9,7 @@ export * from './io/index.js';
 export * from './model.js';
 export * from './numbers.js';
 export * from './pricing.js';
+export * from './pricing-exact.js';
 export * from './sampler.js';
 export * from './types.js';
 export * from './validate.js';

@@ -13,6 +13,8 @@
  * Degenerate pivots (equal allocations make many h_k = 0) switch to Bland's rule, which cannot cycle.
  */
 
+import { type Field, floatField } from './field.js';
+
 /** Flat item order of the K + K^2 menu items: period1[i] is item i, period2[i][j] is item K + i K + j. */
 export function pricingItemCount(K: number): number {
   return K + K * K;
@@ -45,6 +47,74 @@ export interface PricingResult {
   gradient: Float64Array;
   /** simplex pivots taken */
   pivots: number;
+}
+
+/** The LP's data in one number system: G and H row-major (rows x items), cost per item. */
+export interface PricingData<N> {
+  g: N[];
+  h: N[];
+  cost: N[];
+}
+
+/**
+ * The LP's coefficients for a market, in any field: one definition for the float solver and the
+ * exact re-solve. Row k reads  sum_v G[k][v] R_v >= sum_v H[k][v] x_v , the stage utility of type
+ * t for item v being R_v - x_v / theta_t (model.md section 4). Every (row, item) pair is written
+ * once, so the float values are the plain expressions below, bit for bit.
+ */
+export function pricingData<N>(
+  field: Field<N>,
+  K: number,
+  market: { theta: ArrayLike<N>; prior: ArrayLike<N>; transition: ArrayLike<N>; delta: N },
+): PricingData<N> {
+  const n = pricingItemCount(K);
+  const m = pricingRowCount(K);
+  const { theta, prior, transition, delta } = market;
+  const g: N[] = new Array(m * n).fill(field.zero);
+  const h: N[] = new Array(m * n).fill(field.zero);
+  const item2 = (i: number, j: number) => K + i * K + j;
+  const put = (row: number, v: number, coefR: N, coefX: N) => {
+    g[row * n + v] = field.add(g[row * n + v]!, coefR);
+    h[row * n + v] = field.sub(h[row * n + v]!, coefX);
+  };
+  const one = field.one;
+  const minusOne = field.neg(one);
+  const inv = (t: N) => field.div(one, t);
+  const minusInv = (t: N) => field.div(minusOne, t);
+  let k = 0;
+  for (let i = 0; i < K; i++) put(k++, i, one, minusInv(theta[i]!)); // IR1
+  for (let i = 0; i < K; i++) {
+    for (let j = 0; j < K; j++) put(k++, item2(i, j), one, minusInv(theta[j]!)); // IR2
+  }
+  for (let i = 0; i < K; i++) {
+    for (let j = 0; j < K; j++) {
+      for (let jp = 0; jp < K; jp++) {
+        if (jp === j) continue;
+        put(k, item2(i, j), one, minusInv(theta[j]!)); // IC2
+        put(k++, item2(i, jp), minusOne, inv(theta[j]!));
+      }
+    }
+  }
+  for (let i = 0; i < K; i++) {
+    for (let ip = 0; ip < K; ip++) {
+      if (ip === i) continue;
+      put(k, i, one, minusInv(theta[i]!)); // IIC
+      put(k, ip, minusOne, inv(theta[i]!));
+      for (let j = 0; j < K; j++) {
+        const p = field.mul(delta, transition[i * K + j]!);
+        put(k, item2(i, j), p, field.div(field.neg(p), theta[j]!));
+        put(k, item2(ip, j), field.neg(p), field.div(p, theta[j]!));
+      }
+      k++;
+    }
+  }
+  const cost: N[] = new Array(n).fill(field.zero);
+  for (let i = 0; i < K; i++) {
+    cost[i] = prior[i]!;
+    for (let j = 0; j < K; j++)
+      cost[item2(i, j)] = field.mul(field.mul(prior[i]!, delta), transition[i * K + j]!);
+  }
+  return { g, h, cost };
 }
 
 const PIVOT_EPS = 1e-11;
@@ -99,51 +169,12 @@ export class AllocationPricer {
     this.duals = new Float64Array(m);
   }
 
-  /**
-   * Loads a market's coefficients. Row k reads  sum_v G[k][v] R_v >= sum_v H[k][v] x_v , the stage
-   * utility of type t for item v being R_v - x_v / theta_t (model.md section 4).
-   */
+  /** Loads a market's coefficients (pricingData with float arithmetic). */
   setMarket(market: PricingMarket): void {
-    const { K, items: n, g, h, cost } = this;
-    const { theta, prior, transition, delta } = market;
-    g.fill(0);
-    h.fill(0);
-    const item2 = (i: number, j: number) => K + i * K + j;
-    let k = 0;
-    const put = (row: number, v: number, coefR: number, coefX: number) => {
-      g[row * n + v] += coefR;
-      h[row * n + v] -= coefX;
-    };
-    for (let i = 0; i < K; i++) put(k++, i, 1, -1 / theta[i]!); // IR1
-    for (let i = 0; i < K; i++) {
-      for (let j = 0; j < K; j++) put(k++, item2(i, j), 1, -1 / theta[j]!); // IR2
-    }
-    for (let i = 0; i < K; i++) {
-      for (let j = 0; j < K; j++) {
-        for (let jp = 0; jp < K; jp++) {
-          if (jp === j) continue;
-          put(k, item2(i, j), 1, -1 / theta[j]!); // IC2
-          put(k++, item2(i, jp), -1, 1 / theta[j]!);
-        }
-      }
-    }
-    for (let i = 0; i < K; i++) {
-      for (let ip = 0; ip < K; ip++) {
-        if (ip === i) continue;
-        put(k, i, 1, -1 / theta[i]!); // IIC
-        put(k, ip, -1, 1 / theta[i]!);
-        for (let j = 0; j < K; j++) {
-          const p = delta * transition[i * K + j]!;
-          put(k, item2(i, j), p, -p / theta[j]!);
-          put(k, item2(ip, j), -p, p / theta[j]!);
-        }
-        k++;
-      }
-    }
-    for (let i = 0; i < K; i++) {
-      cost[i] = prior[i]!;
-      for (let j = 0; j < K; j++) cost[item2(i, j)] = prior[i]! * delta * transition[i * K + j]!;
-    }
+    const data = pricingData(floatField, this.K, market);
+    this.g.set(data.g);
+    this.h.set(data.h);
+    this.cost.set(data.cost);
   }
 
   /** Item weights in cost(R) (pi_i, pi_i delta P[i][j]): also the weights of v(q) in U/N. */
@@ -250,6 +281,14 @@ export class AllocationPricer {
       for (let v = 0; v < n; v++) gradient[v] += y * h[k * n + v]!;
     }
     return { value: costR + penalty * slack, cost: costR, slack, reward, gradient, pivots };
+  }
+
+  /**
+   * The final basis of the last solve, one variable per row: an item v < n is R_v, n + k the slack
+   * s_k of row k, n + m + k its surplus e_k (copy).
+   */
+  lastBasis(): Int32Array {
+    return this.basis.slice();
   }
 
   /** The duals of the last solve (one per row, view). */

@@ -2,14 +2,32 @@ import { checkContract } from '@diffcontract/contract-checker';
 import {
   allocationOf,
   cloudUtility,
+  type ExactContract,
+  type ExactMarket,
   evaluationSet,
   isFeasibleExact,
   priceAllocation,
+  priceAllocationExactly,
   toDecimalMarket,
 } from '@diffcontract/env';
+import Fraction from 'fraction.js';
 import { describe, expect, it } from 'vitest';
 import { priceAllocationExact } from './price.js';
+import { repairContract } from './repair.js';
 import { solveOptimum } from './solve.js';
+
+/** cost(R) = sum_i pi_i (R1[i] + delta sum_j P[i][j] R2[i][j]), exact. */
+function exactCost(m: ExactMarket, c: ExactContract): Fraction {
+  let cost = new Fraction(0);
+  m.prior.forEach((p, i) => {
+    let cont = new Fraction(0);
+    m.transition[i]!.forEach((pij, j) => {
+      cont = cont.add(pij.mul(c.period2[i]![j]!.reward));
+    });
+    cost = cost.add(p.mul(c.period1[i]!.reward.add(m.delta.mul(cont))));
+  });
+  return cost;
+}
 
 describe('pricing layer against the exact optimum', () => {
   it('the float LP at the optimal allocation reproduces U* to 1e-9 relative on the evaluation set', async () => {
@@ -47,6 +65,34 @@ describe('pricing layer against the exact optimum', () => {
     expect(isFeasibleExact(market, priced.contract)).toBe(true);
     expect((await checkContract(market, priced.contract)).verdict).toBe('certified');
   }, 60_000);
+
+  it("env's certified basis is never dearer than repair's exact vertex, and agrees to 1e-12", async () => {
+    let compared = 0;
+    for (const float of evaluationSet().slice(0, 12)) {
+      const market = toDecimalMarket(float);
+      const optimum = await solveOptimum(market);
+      // the optimal allocation, and the same allocation scaled down (another implementable one)
+      for (const scale of [1, 0.8]) {
+        const q = allocationOf(optimum.exactContract).map((v) => v.mul(scale));
+        const direct = priceAllocationExactly(market, q);
+        if (direct === null) continue;
+        const repaired = await repairContract(market, {
+          period1: direct.contract.period1.map((it) => ({ q: it.q, reward: new Fraction(0) })),
+          period2: direct.contract.period2.map((row) =>
+            row.map((it) => ({ q: it.q, reward: new Fraction(0) })),
+          ),
+        });
+        expect(repaired.changedAllocation).toBe(false);
+        // Both are exactly feasible; env's is also proven dual feasible (exactly cheapest), while
+        // repair's vertex is only repaired to primal feasibility, so it may cost a few ulps more.
+        const other = exactCost(market, repaired.contract);
+        expect(direct.cost.compare(other)).toBeLessThanOrEqual(0);
+        expect(other.sub(direct.cost).valueOf()).toBeLessThan(1e-12 * other.valueOf());
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(12);
+  }, 120_000);
 
   it('rejects an allocation of the wrong length', async () => {
     await expect(priceAllocationExact(evaluationSet()[0]!, [1, 2])).rejects.toThrow(/K \+ K\^2 = 12/);

@@ -1,12 +1,20 @@
 /**
- * The exact half of the pricing layer (model.md section 6.1): an allocation's cheapest rewards in
- * exact rationals, so a delivered contract is exactly feasible whenever its allocation is
- * implementable. The float half (value, rewards, duals, gradient) is env's AllocationPricer; this is
- * the same LP re-solved exactly (repair.ts keeps q and returns the exact cloud-best rewards, which
- * for a fixed q are the cheapest ones), falling back to the nearest implementable allocation.
+ * An allocation's cheapest rewards in exact rationals (model.md section 6.1), so a delivered
+ * contract is exactly feasible whenever its allocation is implementable. First env's
+ * priceAllocationExactly: the pricing LP's float basis re-solved and certified in rationals (the
+ * same LP definition, pricingData, in both number systems). When that basis does not certify
+ * (degenerate to the last bit, or not implementable), repair.ts: it keeps q with the exact
+ * cloud-best rewards (the cheapest, for a fixed q) from its own exact dual simplex, or moves to the
+ * nearest implementable allocation.
  */
-import type { ExactContract, Rational } from '@diffcontract/env';
-import { exactFromNumber } from '@diffcontract/env';
+import {
+  cloudUtility,
+  type ExactContract,
+  exactFromNumber,
+  priceAllocationExactly,
+  type Rational,
+  toFloatContract,
+} from '@diffcontract/env';
 import Fraction from 'fraction.js';
 import type { OptimumOptions } from './config.js';
 import { unflattenContract } from './items.js';
@@ -31,15 +39,21 @@ export async function priceAllocationExact(
   q: readonly (number | Rational)[],
   options?: Partial<OptimumOptions>,
 ): Promise<ExactPricing> {
-  const { exact } = marketPair(market);
+  const { exact, float } = marketPair(market);
   const K = exact.theta.length;
   if (q.length !== K + K * K) {
     throw new RangeError(`priceAllocationExact: q must have K + K^2 = ${K + K * K} entries (${q.length})`);
   }
-  const items = q.map((v) => ({
-    q: typeof v === 'number' ? exactFromNumber(v) : v,
-    reward: new Fraction(0),
-  }));
+  const qExact = q.map((v) => (typeof v === 'number' ? exactFromNumber(v) : v));
+  const direct = priceAllocationExactly(exact, qExact, { float });
+  if (direct !== null) {
+    return {
+      contract: direct.contract,
+      cloudUtility: cloudUtility(float, toFloatContract(direct.contract)),
+      implementable: true,
+    };
+  }
+  const items = qExact.map((v) => ({ q: v, reward: new Fraction(0) }));
   const repaired = await repairContract(exact, unflattenContract(K, items), options);
   return {
     contract: repaired.contract,
