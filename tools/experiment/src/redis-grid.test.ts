@@ -23,7 +23,7 @@ import {
   TRAIN_CLI,
   waitFor,
 } from './test-processes.js';
-import { startRedis, type TestRedis } from './test-redis.js';
+import { redisServerFound, startRedis, type TestRedis } from './test-redis.js';
 
 /** Wall-clock fields: the only ones that differ between identical runs. */
 const CLOCK_KEYS = new Set(['timeMs', 'elapsedSeconds', 'updatesPerSec', 'loopSeconds', 'wallSeconds']);
@@ -66,7 +66,10 @@ let redis: TestRedis;
 let target: RedisTarget;
 const started: Proc[] = [];
 
+const hasRedis = redisServerFound();
+
 beforeAll(async () => {
+  if (!hasRedis) return;
   redis = await startRedis();
   target = parseQueueTarget(redis.url) as RedisTarget;
 });
@@ -82,7 +85,7 @@ function start(args: string[], cwd: string): Proc {
   return p;
 }
 
-describe('the experiment grid on Redis', () => {
+describe.skipIf(!hasRedis)('the experiment grid on Redis', () => {
   test('an unreachable Redis or a wrong URL: one line and exit 2 within seconds', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'experiment-redis-bad-'));
     const t0 = Date.now();
