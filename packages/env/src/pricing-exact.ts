@@ -7,7 +7,8 @@
  * and the caller falls back to a full exact solve (optimum's repair).
  */
 import { pricingMarketOf } from './allocation.js';
-import { exactFromNumber } from './exact.js';
+import { DEFAULT_PENALTY } from './encoding.js';
+import { exactFromNumber, toFloatMarket } from './exact.js';
 import { exactField, rationalToNumber } from './field.js';
 import { isFeasibleExact } from './model.js';
 import { AllocationPricer, pricingData, pricingItemCount, pricingRowCount } from './pricing.js';
@@ -72,17 +73,8 @@ export function priceAllocationExactly(
   const n = pricingItemCount(K);
   const m = pricingRowCount(K);
   if (q.length !== n) throw new RangeError(`priceAllocationExactly: q must have ${n} entries (${q.length})`);
-  const penalty = options.penalty ?? 5;
-  const float = options.float ?? {
-    theta: market.theta.map(rationalToNumber),
-    prior: market.prior.map(rationalToNumber),
-    transition: market.transition.map((row) => row.map(rationalToNumber)),
-    a: rationalToNumber(market.a),
-    beta: rationalToNumber(market.beta),
-    delta: rationalToNumber(market.delta),
-    qMax: rationalToNumber(market.qMax),
-    esCount: market.esCount,
-  };
+  const penalty = options.penalty ?? DEFAULT_PENALTY;
+  const float = options.float ?? toFloatMarket(market);
   const pricer = new AllocationPricer(K, { penalty });
   pricer.setMarket(pricingMarketOf(float));
   const qFloat = q.map(rationalToNumber);

@@ -13,6 +13,7 @@
  * Degenerate pivots (equal allocations make many h_k = 0) switch to Bland's rule, which cannot cycle.
  */
 
+import { DEFAULT_PENALTY } from './encoding.js';
 import { type Field, floatField } from './field.js';
 
 /** Flat item order of the K + K^2 menu items: period1[i] is item i, period2[i][j] is item K + i K + j. */
@@ -146,7 +147,7 @@ export class AllocationPricer {
 
   constructor(K: number, options: { penalty?: number } = {}) {
     if (!Number.isSafeInteger(K) || K < 1) throw new RangeError(`AllocationPricer: K must be >= 1 (${K})`);
-    const penalty = options.penalty ?? 5;
+    const penalty = options.penalty ?? DEFAULT_PENALTY;
     if (!(Number.isFinite(penalty) && penalty > 0)) {
       throw new RangeError(`AllocationPricer: penalty must be a finite number > 0 (${penalty})`);
     }
