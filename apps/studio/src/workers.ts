@@ -1,4 +1,5 @@
 /** The page's side of the two workers: one promise per request, progress on the way. */
+
 import type {
   CheckReply,
   CheckRequest,
@@ -57,13 +58,22 @@ class Client<Req> {
   }
 }
 
+/** Both workers, started by the page's first script before the rest of the page loads. */
 export class Workers {
   private readonly solver = new Client<SolverRequest>(
     new Worker(new URL('./solver.worker.ts', import.meta.url), { name: 'solver' }),
   );
-  private readonly z3 = new Client<CheckRequest>(
-    new Worker(new URL('./z3.worker.ts', import.meta.url), { name: 'z3' }),
-  );
+  private readonly z3Worker = new Worker(new URL('./z3.worker.ts', import.meta.url), { name: 'z3' });
+  private readonly z3 = new Client<CheckRequest>(this.z3Worker);
+
+  constructor() {
+    // z3's wasm compiles in a third worker from the start; the compiled module goes to the z3
+    // worker over a channel of their own, not through this (busy) thread
+    const compiler = new Worker(new URL('./z3-compile.worker.ts', import.meta.url), { name: 'z3 compile' });
+    const channel = new MessageChannel();
+    compiler.postMessage({ z3WasmPort: channel.port1 }, [channel.port1]);
+    this.z3Worker.postMessage({ z3WasmPort: channel.port2 }, [channel.port2]);
+  }
 
   solve(marketText: string, progress?: OnProgress): Promise<OptimumReply> {
     return this.solver.call({ kind: 'solve', marketText }, progress);
