@@ -1,23 +1,24 @@
 /**
  * How z3's Emscripten build starts in the z3 worker, arranged for a fast first proof (README,
  * "Speed"):
- * - its 35 MB wasm is compiled by the page as soon as the page starts, in parallel with everything
- *   else, and the compiled module is posted here; Emscripten's `instantiateWasm` hook instantiates
- *   that module instead of fetching and compiling the file again. Its pthreads receive the same
- *   module, so nothing is compiled twice;
+ * - its 35 MB wasm is compiled from the page's first moment, in a worker of its own
+ *   (src/z3-compile.worker.ts), and the compiled module is posted here; Emscripten's
+ *   `instantiateWasm` hook instantiates that module instead of fetching and compiling the file
+ *   again. Its pthreads receive the same module, so nothing is compiled twice;
  * - z3-solver 5.2.0's build has no pthread pool (PTHREAD_POOL_SIZE 0): every thread of the first
  *   proof would start a worker then, load z3-built.js into it and only then run. Here the workers
- *   are started while the wasm compiles and handed the module once it is there, which is what
- *   Emscripten's own pool does.
+ *   start while the wasm compiles and get the module once it is there, as Emscripten's own pool
+ *   does.
  */
 import { mark } from './marks.js';
 
-/** What the page posts to the z3 worker: the compiled wasm, or why it could not compile it. */
+/** What the z3 worker receives from the compiling worker: the wasm, or why it did not compile. */
 export type Z3WasmMessage = { z3Wasm: WebAssembly.Module } | { z3WasmError: string };
 
 /**
- * Threads z3 starts in a contract's first proof: the asynchronous check, its timeout timer and one
- * more (counted with the `studio:pthread worker` marks of scripts/timing.mjs --trace).
+ * Workers for the threads z3 runs at once in a proof (the asynchronous check, its timeout timer
+ * and one more); scripts/timing.mjs --trace shows a `pthread worker started on demand` mark for
+ * each thread beyond them.
  */
 export const PTHREAD_POOL = 3;
 
@@ -41,19 +42,35 @@ export type InitZ3 = (moduleArg: Record<string, unknown>) => Promise<unknown>;
 type ReceiveInstance = (instance: WebAssembly.Instance, module: WebAssembly.Module) => void;
 
 /**
- * Wraps z3-built.js's `initZ3` so that it instantiates `wasm` (compiled elsewhere) and starts its
- * pthread workers early. Without Emscripten's PThread internals (another z3-solver build), the
- * workers start on demand as before; a wasm that failed to compile fails the start-up.
+ * Wraps z3-built.js's `initZ3` so that it instantiates `wasm` (compiled elsewhere) and finds its
+ * pthread workers started. The workers start at once and load z3-built.js while the wasm compiles;
+ * initZ3 itself runs once the wasm is there (Emscripten's debug build complains on the console
+ * when its instantiation waits for more than 10 s). Without Emscripten's PThread internals
+ * (another z3-solver build) the workers are dropped and threads start on demand, as before.
  */
 export function fastInitZ3(
   initZ3: InitZ3,
   wasm: Promise<WebAssembly.Module>,
   files: { script: string },
 ): InitZ3 {
+  // what Emscripten's allocateUnusedWorker does: a worker on z3-built.js, named as a pthread
+  const spare = Array.from(
+    { length: PTHREAD_POOL },
+    (_, i) => new Worker(files.script, { name: `em-pthread-pool-${i + 1}` }),
+  );
+  mark('pthread workers started');
+  const drop = () => {
+    for (const worker of spare.splice(0)) worker.terminate();
+  };
   return async (overrides = {}) => {
+    let module: WebAssembly.Module;
+    try {
+      module = await wasm;
+    } catch (error) {
+      drop();
+      throw error;
+    }
     mark('z3 init');
-    let spare: Worker[] = [];
-    let pthread: PThreadInternals | undefined;
     let failed: (error: unknown) => void = () => undefined;
     const failure = new Promise<never>((_, reject) => {
       failed = reject;
@@ -64,34 +81,42 @@ export function fastInitZ3(
       // a worker has no currentScript: the pthreads start from this script
       mainScriptUrlOrBlob: files.script,
       instantiateWasm(imports: WebAssembly.Imports, receiveInstance: ReceiveInstance) {
-        wasm
-          .then(async (module) => {
-            mark('z3 wasm received');
-            const instance = await WebAssembly.instantiate(module, imports);
+        WebAssembly.instantiate(module, imports)
+          .then((instance) => {
             receiveInstance(instance, module);
             mark('z3 instantiated');
-            // the pool's workers get the module and the memory now, as PTHREAD_POOL_SIZE's do;
-            // they were kept out of the pool until then so no thread can start in one too early
-            for (const worker of spare) {
-              void pthread!.loadWasmModuleToWorker(worker);
-              pthread!.unusedWorkers.push(worker);
-            }
+            usePool(moduleArg.PThread, spare.splice(0));
           })
-          .catch(failed);
+          .catch((error) => {
+            drop();
+            failed(error);
+          });
         return {}; // the exports arrive through receiveInstance
       },
     };
-    const ready = initZ3(moduleArg);
-    // initZ3 ran z3-built.js's set-up synchronously, which exported Module.PThread
-    if (isPThread(moduleArg.PThread)) {
-      pthread = moduleArg.PThread;
-      const before = pthread.unusedWorkers.length;
-      for (let i = 0; i < PTHREAD_POOL; i++) pthread.allocateUnusedWorker();
-      spare = pthread.unusedWorkers.splice(before);
-      mark('pthread workers started');
-    }
-    const module = await Promise.race([ready, failure]);
+    const em = await Promise.race([initZ3(moduleArg), failure]);
     mark('z3 ready');
-    return module;
+    return em;
+  };
+}
+
+/**
+ * Hands the early workers the module and the memory, as Emscripten's PTHREAD_POOL_SIZE does at
+ * start-up, and puts them in its pool of unused workers, where a new thread looks first.
+ */
+function usePool(pthread: unknown, workers: Worker[]): void {
+  if (!isPThread(pthread)) {
+    for (const worker of workers) worker.terminate();
+    return;
+  }
+  for (const worker of workers) {
+    void pthread.loadWasmModuleToWorker(worker);
+    pthread.unusedWorkers.push(worker);
+  }
+  // a thread beyond the pool starts its worker on demand (the mark says PTHREAD_POOL is short)
+  const allocate = pthread.allocateUnusedWorker.bind(pthread);
+  pthread.allocateUnusedWorker = () => {
+    mark('pthread worker started on demand');
+    allocate();
   };
 }
