@@ -1,5 +1,4 @@
-/** The page's side of the two workers: one promise per request, progress on the way. */
-
+/** The page's side of the workers: one promise per request, progress on the way. */
 import type {
   CheckReply,
   CheckRequest,
@@ -8,6 +7,7 @@ import type {
   SolverRequest,
   WorkerMessage,
 } from './protocol.js';
+import type { Z3WasmMessage } from './z3-start.js';
 
 export class WorkerError extends Error {
   constructor(
@@ -73,6 +73,10 @@ export class Workers {
     const channel = new MessageChannel();
     compiler.postMessage({ z3WasmPort: channel.port1 }, [channel.port1]);
     this.z3Worker.postMessage({ z3WasmPort: channel.port2 }, [channel.port2]);
+    compiler.onerror = (event) => {
+      const message: Z3WasmMessage = { z3WasmError: `its WebAssembly did not load (${event.message})` };
+      this.z3Worker.postMessage(message);
+    };
   }
 
   solve(marketText: string, progress?: OnProgress): Promise<OptimumReply> {

@@ -1,8 +1,8 @@
 /**
  * Fetches and compiles z3's 35 MB wasm, and nothing else: the bytes stream into V8's compiler
  * through this thread's event loop, which neither the page (rendering) nor the z3 worker (loading
- * its scripts) would keep free. The compiled module goes back to the page, which hands it to the
- * z3 worker (src/z3-start.ts).
+ * its scripts) would keep free. The compiled module goes to the z3 worker over the port the page
+ * sends (src/z3-start.ts).
  */
 import { mark } from './marks.js';
 import type { Z3WasmMessage } from './z3-start.js';

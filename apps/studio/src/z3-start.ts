@@ -7,8 +7,7 @@
  *   again. Its pthreads receive the same module, so nothing is compiled twice;
  * - z3-solver 5.2.0's build has no pthread pool (PTHREAD_POOL_SIZE 0): every thread of the first
  *   proof would start a worker then, load z3-built.js into it and only then run. Here the workers
- *   start while the wasm compiles and get the module once it is there, as Emscripten's own pool
- *   does.
+ *   start while z3 instantiates and get the module at once, as Emscripten's own pool does.
  */
 import { mark } from './marks.js';
 
@@ -43,34 +42,26 @@ type ReceiveInstance = (instance: WebAssembly.Instance, module: WebAssembly.Modu
 
 /**
  * Wraps z3-built.js's `initZ3` so that it instantiates `wasm` (compiled elsewhere) and finds its
- * pthread workers started. The workers start at once and load z3-built.js while the wasm compiles;
- * initZ3 itself runs once the wasm is there (Emscripten's debug build complains on the console
- * when its instantiation waits for more than 10 s). Without Emscripten's PThread internals
- * (another z3-solver build) the workers are dropped and threads start on demand, as before.
+ * pthread workers started. It waits for the wasm, then starts the workers, which load z3-built.js
+ * while z3 instantiates and initialises. (Not earlier: a pthread worker that waits more than 10 s
+ * for its module makes Emscripten's debug build complain on the console, which a slow compile on
+ * a busy machine would cause.) Without Emscripten's PThread internals (another z3-solver build)
+ * the workers are dropped and threads start on demand, as before.
  */
 export function fastInitZ3(
   initZ3: InitZ3,
   wasm: Promise<WebAssembly.Module>,
   files: { script: string },
 ): InitZ3 {
-  // what Emscripten's allocateUnusedWorker does: a worker on z3-built.js, named as a pthread
-  const spare = Array.from(
-    { length: PTHREAD_POOL },
-    (_, i) => new Worker(files.script, { name: `em-pthread-pool-${i + 1}` }),
-  );
-  mark('pthread workers started');
-  const drop = () => {
-    for (const worker of spare.splice(0)) worker.terminate();
-  };
   return async (overrides = {}) => {
-    let module: WebAssembly.Module;
-    try {
-      module = await wasm;
-    } catch (error) {
-      drop();
-      throw error;
-    }
+    const module = await wasm;
     mark('z3 init');
+    // what Emscripten's allocateUnusedWorker does: a worker on z3-built.js, named as a pthread
+    const spare = Array.from(
+      { length: PTHREAD_POOL },
+      (_, i) => new Worker(files.script, { name: `em-pthread-pool-${i + 1}` }),
+    );
+    mark('pthread workers started');
     let failed: (error: unknown) => void = () => undefined;
     const failure = new Promise<never>((_, reject) => {
       failed = reject;
@@ -85,10 +76,10 @@ export function fastInitZ3(
           .then((instance) => {
             receiveInstance(instance, module);
             mark('z3 instantiated');
-            usePool(moduleArg.PThread, spare.splice(0));
+            usePool(moduleArg.PThread, spare);
           })
           .catch((error) => {
-            drop();
+            for (const worker of spare) worker.terminate();
             failed(error);
           });
         return {}; // the exports arrive through receiveInstance

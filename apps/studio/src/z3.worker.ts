@@ -2,7 +2,7 @@
  * z3 in a classic worker. z3-solver's browser entry expects `initZ3` as a global, defined by its
  * Emscripten script z3-built.js, which must therefore be loaded as a classic script first; inside a
  * worker it cannot find its own URL, so the script its pthreads start from is handed to it here,
- * with the wasm the page compiled (src/z3-start.ts).
+ * with the wasm src/z3-compile.worker.ts compiled (src/z3-start.ts).
  */
 import { checkContract } from '@diffcontract/contract-checker';
 import { toFloatContract } from '@diffcontract/env';
@@ -15,26 +15,28 @@ import { fastInitZ3, type InitZ3, type Z3WasmMessage } from './z3-start.js';
 const scope = globalThis as unknown as {
   importScripts(...urls: string[]): void;
   addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
-  removeEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
   initZ3?: InitZ3;
   global?: unknown;
   location: { href: string };
 };
 
 mark('z3 worker started');
-// the compiled wasm comes from src/z3-compile.worker.ts, over the port the page sends first
+// The compiled wasm comes from src/z3-compile.worker.ts over the port the page sends first, or
+// the page says that worker failed.
 const wasm = new Promise<WebAssembly.Module>((resolve, reject) => {
-  const receive = ({ data }: MessageEvent) => {
-    if (!(data?.z3WasmPort instanceof MessagePort)) return;
-    scope.removeEventListener('message', receive);
-    const port: MessagePort = data.z3WasmPort;
-    port.onmessage = ({ data: message }: MessageEvent<Z3WasmMessage>) => {
-      port.close();
-      if ('z3Wasm' in message) resolve(message.z3Wasm);
-      else reject(new Error(`z3: ${message.z3WasmError}`));
-    };
+  const settle = (message: Z3WasmMessage) => {
+    if ('z3Wasm' in message) resolve(message.z3Wasm);
+    else reject(new Error(`z3: ${message.z3WasmError}`));
   };
-  scope.addEventListener('message', receive);
+  scope.addEventListener('message', ({ data }: MessageEvent) => {
+    if (data?.z3WasmPort instanceof MessagePort) {
+      const port: MessagePort = data.z3WasmPort;
+      port.onmessage = ({ data: message }: MessageEvent<Z3WasmMessage>) => {
+        port.close();
+        settle(message);
+      };
+    } else if (typeof data?.z3WasmError === 'string') settle(data);
+  });
 });
 const z3Script = new URL('../z3/z3-built.js', scope.location.href).href;
 // the browser entry reads `global.initZ3`
