@@ -1,21 +1,27 @@
 /** The studio page: market -> optimum -> learned contract -> certificates, plus checking a file. */
 import { type ExactMarket, toFloatMarket } from '@diffcontract/env';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import exampleMarketText from '../../../examples/market-k3.json?raw';
 import { CertificatePanel, type CheckTask, type Subject } from './certificate-panel.js';
 import { fixed } from './contract-view.js';
 import { MarketEditor } from './editor.js';
 import { FilePanel } from './file-panel.js';
 import { LearnedPanel } from './learned-panel.js';
-import { exactMarketJson, marketFromSearch, parseMarketText, searchForMarket } from './market-text.js';
+import {
+  exactMarketJson,
+  isMarketText,
+  marketFromSearch,
+  parseMarketText,
+  searchForMarket,
+} from './market-text.js';
 import { mark } from './marks.js';
+import { EXAMPLE_MARKET_NAME, EXAMPLE_MARKET_TEXT } from './opening-market.js';
 import { MenuCharts, MenuTable, OPTIMUM_COLOURS, ProgressLine, type Task } from './panels.js';
 import { examplePolicy, type PolicySource } from './policy-source.js';
 import type { LearnedReply, OptimumReply } from './protocol.js';
 import type { Workers } from './workers.js';
 
 function initialMarket(): { market: ExactMarket; error: string | null } {
-  const example = parseMarketText(exampleMarketText, 'examples/market-k3.json');
+  const example = parseMarketText(EXAMPLE_MARKET_TEXT, EXAMPLE_MARKET_NAME);
   try {
     return { market: marketFromSearch(window.location.search) ?? example, error: null };
   } catch (e) {
@@ -112,8 +118,10 @@ export function App({ workers }: { workers: Workers }) {
     setLearned({ status: 'idle' });
     setChecks((c) => ({ file: c.file }));
     setSubject((s) => (s === 'file' ? s : 'optimum'));
+    // the first script already asked for the opening market's optimum (src/main.tsx)
+    const early = workers.takeEarlySolve((text) => isMarketText(text, marketText));
     mark('solve sent');
-    workers.solve(marketText).then(
+    (early ?? workers.solve(marketText)).then(
       (value) => {
         if (gen !== generation.current) return;
         mark('optimum received');
@@ -160,7 +168,7 @@ export function App({ workers }: { workers: Workers }) {
           <MarketEditor
             market={market}
             onApply={applyMarket}
-            onExample={() => applyMarket(parseMarketText(exampleMarketText, 'examples/market-k3.json'))}
+            onExample={() => applyMarket(parseMarketText(EXAMPLE_MARKET_TEXT, EXAMPLE_MARKET_NAME))}
           />
           <p class="muted small">
             The link of this page reproduces it: the market is in the URL (<code>?market=</code>).{' '}

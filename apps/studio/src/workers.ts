@@ -83,6 +83,25 @@ export class Workers {
     return this.solver.call({ kind: 'solve', marketText }, progress);
   }
 
+  private early: { text: string; reply: Promise<OptimumReply> } | undefined;
+
+  /**
+   * Asks for the opening market's optimum before the UI (and env's reader) has loaded: `text` is
+   * the market as the URL or the example gives it. The app takes the reply with takeEarlySolve.
+   */
+  solveEarly(text: string): void {
+    const reply = this.solve(text);
+    reply.catch(() => undefined); // an invalid URL market: the app asks again for what it shows
+    this.early = { text, reply };
+  }
+
+  /** The early reply, once, if `same` says it was for the market the app shows. */
+  takeEarlySolve(same: (text: string) => boolean): Promise<OptimumReply> | undefined {
+    const early = this.early;
+    this.early = undefined;
+    return early !== undefined && same(early.text) ? early.reply : undefined;
+  }
+
   learned(request: Omit<Extract<SolverRequest, { kind: 'learned' }>, 'kind'>, progress?: OnProgress) {
     return this.solver.call<LearnedReply>({ kind: 'learned', ...request }, progress);
   }
