@@ -1,22 +1,27 @@
 /** The studio page: market -> optimum -> learned contract -> certificates, plus checking a file. */
 import { type ExactMarket, toFloatMarket } from '@diffcontract/env';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import exampleMarketText from '../../../examples/market-k3.json?raw';
 import { CertificatePanel, type CheckTask, type Subject } from './certificate-panel.js';
 import { fixed } from './contract-view.js';
 import { MarketEditor } from './editor.js';
 import { FilePanel } from './file-panel.js';
 import { LearnedPanel } from './learned-panel.js';
-import { exactMarketJson, marketFromSearch, parseMarketText, searchForMarket } from './market-text.js';
+import {
+  exactMarketJson,
+  isMarketText,
+  marketFromSearch,
+  parseMarketText,
+  searchForMarket,
+} from './market-text.js';
+import { mark } from './marks.js';
+import { EXAMPLE_MARKET_NAME, EXAMPLE_MARKET_TEXT } from './opening-market.js';
 import { MenuCharts, MenuTable, OPTIMUM_COLOURS, ProgressLine, type Task } from './panels.js';
 import { examplePolicy, type PolicySource } from './policy-source.js';
 import type { LearnedReply, OptimumReply } from './protocol.js';
-import { Workers } from './workers.js';
-
-const workers = new Workers();
+import type { Workers } from './workers.js';
 
 function initialMarket(): { market: ExactMarket; error: string | null } {
-  const example = parseMarketText(exampleMarketText, 'examples/market-k3.json');
+  const example = parseMarketText(EXAMPLE_MARKET_TEXT, EXAMPLE_MARKET_NAME);
   try {
     return { market: marketFromSearch(window.location.search) ?? example, error: null };
   } catch (e) {
@@ -24,7 +29,7 @@ function initialMarket(): { market: ExactMarket; error: string | null } {
   }
 }
 
-export function App() {
+export function App({ workers }: { workers: Workers }) {
   const [start] = useState(initialMarket);
   const [market, setMarket] = useState<ExactMarket>(start.market);
   const [urlError, setUrlError] = useState<string | null>(start.error);
@@ -39,29 +44,33 @@ export function App() {
   const marketText = useMemo(() => exactMarketJson(market), [market]);
   const float = useMemo(() => toFloatMarket(market), [market]);
 
-  const check = useCallback(async (which: Subject, contractText: string, name: string, gen?: number) => {
-    setChecks((c) => ({ ...c, [which]: { status: 'running', name, contractText } }));
-    try {
-      const reply = await workers.check(contractText, name);
-      if (gen !== undefined && gen !== generation.current) return;
-      const checkedMarket = parseMarketText(reply.marketText, name);
-      setChecks((c) => ({
-        ...c,
-        [which]: {
-          status: 'done',
-          name,
-          contractText,
-          value: { certificate: reply.certificate, market: checkedMarket },
-        },
-      }));
-    } catch (e) {
-      if (gen !== undefined && gen !== generation.current) return;
-      setChecks((c) => ({
-        ...c,
-        [which]: { status: 'error', name, contractText, error: (e as Error).message },
-      }));
-    }
-  }, []);
+  const check = useCallback(
+    async (which: Subject, contractText: string, name: string, gen?: number) => {
+      setChecks((c) => ({ ...c, [which]: { status: 'running', name, contractText } }));
+      try {
+        const reply = await workers.check(contractText, name);
+        mark(`check received: ${which}`);
+        if (gen !== undefined && gen !== generation.current) return;
+        const checkedMarket = parseMarketText(reply.marketText, name);
+        setChecks((c) => ({
+          ...c,
+          [which]: {
+            status: 'done',
+            name,
+            contractText,
+            value: { certificate: reply.certificate, market: checkedMarket },
+          },
+        }));
+      } catch (e) {
+        if (gen !== undefined && gen !== generation.current) return;
+        setChecks((c) => ({
+          ...c,
+          [which]: { status: 'error', name, contractText, error: (e as Error).message },
+        }));
+      }
+    },
+    [workers],
+  );
 
   const runLearned = useCallback(
     async (source: PolicySource, count: number) => {
@@ -93,7 +102,7 @@ export function App() {
         if (gen === generation.current) setLearned({ status: 'error', error: (e as Error).message });
       }
     },
-    [market, marketText, check],
+    [market, marketText, check, workers],
   );
 
   useEffect(() => {
@@ -109,21 +118,27 @@ export function App() {
     setLearned({ status: 'idle' });
     setChecks((c) => ({ file: c.file }));
     setSubject((s) => (s === 'file' ? s : 'optimum'));
-    workers.solve(marketText).then(
+    // the first script already asked for the opening market's optimum (src/main.tsx)
+    const early = workers.takeEarlySolve((text) => isMarketText(text, marketText));
+    mark('solve sent');
+    (early ?? workers.solve(marketText)).then(
       (value) => {
         if (gen !== generation.current) return;
+        mark('optimum received');
         setOptimum({ status: 'done', value });
         void check('optimum', value.contractText, 'optimal contract', gen);
       },
       (e: Error) => gen === generation.current && setOptimum({ status: 'error', error: e.message }),
     );
-  }, [marketText, check]);
+  }, [marketText, check, workers]);
 
-  // the learned contract follows the optimum, so the page's first result is the optimum's
+  // The learned contract follows the optimum's certificate, so the page's first results are the
+  // optimum and its proof: on a busy machine the candidates' inference would slow the proof down.
+  const optimumChecked = checks.optimum?.status === 'done' || checks.optimum?.status === 'error';
   useEffect(() => {
-    if (optimum.status === 'done' && policy.value !== undefined && learned.status === 'idle')
+    if (optimumChecked && policy.value !== undefined && learned.status === 'idle')
       void runLearned(policy.value, candidates);
-  }, [optimum.status, policy.value, learned.status, runLearned, candidates]);
+  }, [optimumChecked, policy.value, learned.status, runLearned, candidates]);
 
   const applyMarket = (next: ExactMarket) => {
     setUrlError(null);
@@ -153,7 +168,7 @@ export function App() {
           <MarketEditor
             market={market}
             onApply={applyMarket}
-            onExample={() => applyMarket(parseMarketText(exampleMarketText, 'examples/market-k3.json'))}
+            onExample={() => applyMarket(parseMarketText(EXAMPLE_MARKET_TEXT, EXAMPLE_MARKET_NAME))}
           />
           <p class="muted small">
             The link of this page reproduces it: the market is in the URL (<code>?market=</code>).{' '}

@@ -2,11 +2,13 @@ import { formatExact, parseModelText, validateMarket } from '@diffcontract/env';
 import { describe, expect, test } from 'vitest';
 import {
   exactMarketJson,
+  isMarketText,
   marketFromSearch,
   parseMarketText,
   randomMarket,
   searchForMarket,
 } from './market-text.js';
+import { EXAMPLE_MARKET_TEXT, openingMarketText } from './opening-market.js';
 
 const BARE =
   '{"theta": [0.4, "7/10", 1], "prior": ["1/3", "1/3", "1/3"], "transition": [[0.6, 0.3, 0.1], [0.2, 0.6, 0.2], [0.1, 0.3, 0.6]], "a": 1, "beta": 10, "delta": 0.9, "qMax": 10, "esCount": 10}';
@@ -25,6 +27,20 @@ describe('the market in the URL', () => {
     const file = `{"version": 1, "market": ${BARE}}`;
     expect(exactMarketJson(parseMarketText(file, 'x'))).toBe(exactMarketJson(parseMarketText(BARE, 'x')));
     expect(marketFromSearch('?other=1')).toBeNull();
+  });
+
+  test('the opening market, sent before the page can read markets, is matched to the one it shows', () => {
+    const shown = exactMarketJson(parseMarketText(BARE, 'x'));
+    // as the URL carries it (encoded by searchForMarket, or typed as a bare market or a file)
+    const url = openingMarketText(searchForMarket(parseMarketText(BARE, 'x')));
+    expect(isMarketText(url, shown)).toBe(true);
+    expect(isMarketText(`{"version": 1, "market": ${BARE}}`, shown)).toBe(true);
+    expect(openingMarketText('')).toBe(EXAMPLE_MARKET_TEXT);
+    expect(isMarketText(EXAMPLE_MARKET_TEXT, shown)).toBe(false);
+    // one number changed, or no valid market at all
+    expect(isMarketText(BARE.replace('"beta": 10', '"beta": 11'), shown)).toBe(false);
+    expect(isMarketText('{"theta": [', shown)).toBe(false);
+    expect(isMarketText(BARE.replace('"a": 1', '"a": -1'), shown)).toBe(false);
   });
 
   test("values the float solver cannot take get the CLI's range message (issue 13), before any solver", () => {

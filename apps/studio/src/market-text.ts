@@ -11,8 +11,7 @@ import {
   parseModelText,
   toDecimalMarket,
 } from '@diffcontract/env';
-
-export const URL_PARAMETER = 'market';
+import { URL_PARAMETER } from './opening-market.js';
 
 /** The market given as `?market=<market JSON>` (a bare market object or a market file), or null. */
 export function marketFromSearch(search: string): ExactMarket | null {
@@ -32,6 +31,18 @@ export function parseMarketText(text: string, name: string): ExactMarket {
   // A bare market is wrapped as a market file, so that its paths read `market.theta[1]` as in the CLI.
   const document = isFile ? trimmed : `{"version": 1, "market": ${trimmed}}`;
   return parseModelText(document, name, { expect: 'market', floatRanges: true }).market;
+}
+
+/**
+ * Whether `text` (a market as the URL, a file or the example gives it) is the market whose exact
+ * JSON is `marketText`; text that is no valid market is no market at all.
+ */
+export function isMarketText(text: string, marketText: string): boolean {
+  try {
+    return exactMarketJson(parseMarketText(text, 'market')) === marketText;
+  } catch {
+    return false;
+  }
 }
 
 export function parseFileText(text: string, name: string): ModelFile {

@@ -3,18 +3,25 @@ import { formatContractFile, isFeasibleExact, toFloatContract } from '@diffcontr
 import { highsRuntime, solveOptimum } from '@diffcontract/optimum';
 import { learnedContract, rawUtility } from './learned.js';
 import { parseMarketText } from './market-text.js';
+import { mark } from './marks.js';
 import type { LearnedReply, OptimumReply, SolverRequest } from './protocol.js';
 import { parseWeights } from './weights.js';
 import { serve } from './worker-loop.js';
 
 // HiGHS compiles while the page sends the market
-void highsRuntime().catch(() => undefined);
+mark('solver worker started');
+void highsRuntime().then(
+  () => mark('highs ready'),
+  () => undefined,
+);
 
 serve<SolverRequest>(async (request, progress) => {
   const market = parseMarketText(request.marketText, 'market');
   if (request.kind === 'solve') {
     progress(0, 1, 'optimum');
+    mark('solve start');
     const result = await solveOptimum(market);
+    mark('solve end');
     if (!isFeasibleExact(market, result.exactContract))
       throw new Error('solve: the optimum is not exactly feasible for the market as written');
     const reply: OptimumReply = {

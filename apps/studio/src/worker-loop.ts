@@ -8,7 +8,7 @@ import type { WorkerMessage } from './protocol.js';
 
 export interface WorkerScope {
   postMessage(message: WorkerMessage): void;
-  onmessage: ((event: { data: { id: number; request: unknown } }) => void) | null;
+  onmessage: ((event: { data: { id?: unknown; request?: unknown } | null }) => void) | null;
 }
 
 export type Progress = (done: number, total: number, what: string) => void;
@@ -16,7 +16,10 @@ export type Progress = (done: number, total: number, what: string) => void;
 export function serve<R>(handle: (request: R, progress: Progress) => Promise<unknown>): void {
   const scope = globalThis as unknown as WorkerScope;
   let chain: Promise<void> = Promise.resolve();
-  scope.onmessage = ({ data: { id, request } }) => {
+  scope.onmessage = ({ data }) => {
+    // other messages (the z3 worker's port to its compiled wasm) are not requests
+    if (typeof data?.id !== 'number') return;
+    const { id, request } = data;
     chain = chain.then(async () => {
       try {
         const value = await handle(request as R, (done, total, what) =>

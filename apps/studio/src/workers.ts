@@ -1,4 +1,4 @@
-/** The page's side of the two workers: one promise per request, progress on the way. */
+/** The page's side of the workers: one promise per request, progress on the way. */
 import type {
   CheckReply,
   CheckRequest,
@@ -7,6 +7,7 @@ import type {
   SolverRequest,
   WorkerMessage,
 } from './protocol.js';
+import type { Z3WasmMessage } from './z3-start.js';
 
 export class WorkerError extends Error {
   constructor(
@@ -57,16 +58,48 @@ class Client<Req> {
   }
 }
 
+/** Both workers, started by the page's first script before the rest of the page loads. */
 export class Workers {
   private readonly solver = new Client<SolverRequest>(
     new Worker(new URL('./solver.worker.ts', import.meta.url), { name: 'solver' }),
   );
-  private readonly z3 = new Client<CheckRequest>(
-    new Worker(new URL('./z3.worker.ts', import.meta.url), { name: 'z3' }),
-  );
+  private readonly z3Worker = new Worker(new URL('./z3.worker.ts', import.meta.url), { name: 'z3' });
+  private readonly z3 = new Client<CheckRequest>(this.z3Worker);
+
+  constructor() {
+    // z3's wasm compiles in a third worker from the start; the compiled module goes to the z3
+    // worker over a channel of their own, not through this (busy) thread
+    const compiler = new Worker(new URL('./z3-compile.worker.ts', import.meta.url), { name: 'z3 compile' });
+    const channel = new MessageChannel();
+    compiler.postMessage({ z3WasmPort: channel.port1 }, [channel.port1]);
+    this.z3Worker.postMessage({ z3WasmPort: channel.port2 }, [channel.port2]);
+    compiler.onerror = (event) => {
+      const message: Z3WasmMessage = { z3WasmError: `its WebAssembly did not load (${event.message})` };
+      this.z3Worker.postMessage(message);
+    };
+  }
 
   solve(marketText: string, progress?: OnProgress): Promise<OptimumReply> {
     return this.solver.call({ kind: 'solve', marketText }, progress);
+  }
+
+  private early: { text: string; reply: Promise<OptimumReply> } | undefined;
+
+  /**
+   * Asks for the opening market's optimum before the UI (and env's reader) has loaded: `text` is
+   * the market as the URL or the example gives it. The app takes the reply with takeEarlySolve.
+   */
+  solveEarly(text: string): void {
+    const reply = this.solve(text);
+    reply.catch(() => undefined); // an invalid URL market: the app asks again for what it shows
+    this.early = { text, reply };
+  }
+
+  /** The early reply, once, if `same` says it was for the market the app shows. */
+  takeEarlySolve(same: (text: string) => boolean): Promise<OptimumReply> | undefined {
+    const early = this.early;
+    this.early = undefined;
+    return early !== undefined && same(early.text) ? early.reply : undefined;
   }
 
   learned(request: Omit<Extract<SolverRequest, { kind: 'learned' }>, 'kind'>, progress?: OnProgress) {

@@ -1,34 +1,49 @@
 /**
  * z3 in a classic worker. z3-solver's browser entry expects `initZ3` as a global, defined by its
  * Emscripten script z3-built.js, which must therefore be loaded as a classic script first; inside a
- * worker it cannot find its own URL, so the wasm's location and the script its pthreads start from
- * are handed to it here.
+ * worker it cannot find its own URL, so the script its pthreads start from is handed to it here,
+ * with the wasm src/z3-compile.worker.ts compiled (src/z3-start.ts).
  */
 import { checkContract } from '@diffcontract/contract-checker';
 import { toFloatContract } from '@diffcontract/env';
 import { exactMarketJson, parseFileText } from './market-text.js';
+import { mark } from './marks.js';
 import type { CheckReply, CheckRequest } from './protocol.js';
 import { serve } from './worker-loop.js';
+import { fastInitZ3, type InitZ3, type Z3WasmMessage } from './z3-start.js';
 
-type InitZ3 = (overrides?: Record<string, unknown>) => Promise<unknown>;
 const scope = globalThis as unknown as {
   importScripts(...urls: string[]): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
   initZ3?: InitZ3;
   global?: unknown;
   location: { href: string };
 };
 
+mark('z3 worker started');
+// The compiled wasm comes from src/z3-compile.worker.ts over the port the page sends first, or
+// the page says that worker failed.
+const wasm = new Promise<WebAssembly.Module>((resolve, reject) => {
+  const settle = (message: Z3WasmMessage) => {
+    if ('z3Wasm' in message) resolve(message.z3Wasm);
+    else reject(new Error(`z3: ${message.z3WasmError}`));
+  };
+  scope.addEventListener('message', ({ data }: MessageEvent) => {
+    if (data?.z3WasmPort instanceof MessagePort) {
+      const port: MessagePort = data.z3WasmPort;
+      port.onmessage = ({ data: message }: MessageEvent<Z3WasmMessage>) => {
+        port.close();
+        settle(message);
+      };
+    } else if (typeof data?.z3WasmError === 'string') settle(data);
+  });
+});
 const z3Script = new URL('../z3/z3-built.js', scope.location.href).href;
 // the browser entry reads `global.initZ3`
 scope.global = globalThis;
 scope.importScripts(z3Script);
-const initZ3 = scope.initZ3!;
-scope.initZ3 = (overrides = {}) =>
-  initZ3({
-    ...overrides,
-    locateFile: (file: string) => new URL(file, z3Script).href,
-    mainScriptUrlOrBlob: z3Script,
-  });
+mark('z3-built.js loaded');
+scope.initZ3 = fastInitZ3(scope.initZ3!, wasm, { script: z3Script });
 
 /**
  * A one-type contract proved while the optimum is being solved: z3's start-up (a 35 MB wasm) and
@@ -40,6 +55,7 @@ const WARM_UP = `{"version": 1,
 const warm = (async () => {
   const file = parseFileText(WARM_UP, 'warm-up');
   await checkContract(file.market, file.contract!);
+  mark('z3 warm-up proved');
 })().catch(() => undefined);
 
 serve<CheckRequest>(async (request, progress) => {
@@ -48,7 +64,9 @@ serve<CheckRequest>(async (request, progress) => {
     throw new Error(`${request.name}: a contract file is needed, this is a market file`);
   progress(0, 1, 'proof');
   await warm;
+  mark('check start');
   const certificate = await checkContract(file.market, file.contract);
+  mark('check end');
   const reply: CheckReply = {
     certificate,
     contract: toFloatContract(file.contract),
