@@ -4,7 +4,7 @@
  * worker it cannot find its own URL, so the script its pthreads start from is handed to it here,
  * with the wasm src/z3-compile.worker.ts compiled (src/z3-start.ts).
  */
-import { checkContract } from '@diffcontract/contract-checker';
+import { checkContract, z3Session } from '@diffcontract/contract-checker';
 import { toFloatContract } from '@diffcontract/env';
 import { exactMarketJson, parseFileText } from './market-text.js';
 import { mark } from './marks.js';
@@ -46,13 +46,18 @@ mark('z3-built.js loaded');
 scope.initZ3 = fastInitZ3(scope.initZ3!, wasm, { script: z3Script });
 
 /**
- * A one-type contract proved while the optimum is being solved: z3's start-up (a 35 MB wasm) and
- * the lazy compilation of the code a proof runs then overlap the solve instead of following it.
+ * z3 starts at once, and a one-type contract is proved while the optimum is being solved, so z3's
+ * start-up (a 35 MB wasm) and the lazy compilation of the code a proof runs overlap the solve instead
+ * of following it. When a real check is already waiting once z3 is up (the solve won the race), the
+ * warm-up proof is skipped: the real proof warms the same code and would only wait behind it.
  */
 const WARM_UP = `{"version": 1,
   "market": {"theta": [1], "prior": [1], "transition": [[1]], "a": 1, "beta": 1, "delta": 1, "qMax": 1, "esCount": 1},
   "contract": {"period1": [{"q": 1, "reward": 1}], "period2": [[{"q": 1, "reward": 1}]]}}`;
+let checksAsked = 0;
 const warm = (async () => {
+  await z3Session();
+  if (checksAsked > 0) return;
   const file = parseFileText(WARM_UP, 'warm-up');
   await checkContract(file.market, file.contract!);
   mark('z3 warm-up proved');
@@ -62,6 +67,7 @@ serve<CheckRequest>(async (request, progress) => {
   const file = parseFileText(request.text, request.name);
   if (file.contract === undefined)
     throw new Error(`${request.name}: a contract file is needed, this is a market file`);
+  checksAsked++;
   progress(0, 1, 'proof');
   await warm;
   mark('check start');
