@@ -14,5 +14,13 @@ export {
   type WeightsManifest,
 } from './nn/artefact.js';
 export { createNoise, type NoiseSource, type NoiseState } from './nn/noise.js';
-export { type ScheduleOptions, type VpSchedule, vpSchedule } from './schedule.js';
+export {
+  chainNoise,
+  type ReverseStep,
+  reverseSteps,
+  type ScheduleOptions,
+  type StepCoefficients,
+  type VpSchedule,
+  vpSchedule,
+} from './schedule.js';
 export { wasmSimdSupported } from './wasm/kernels.js';
