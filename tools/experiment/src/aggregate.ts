@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BaselineSummary } from './baseline.js';
-import type { Algo, RunSpec } from './plan.js';
+import type { Algo, Formulation, RunSpec } from './plan.js';
 import { type Interval, mean, median, pairedRelativeBootstrap, std, tInterval } from './stats.js';
 
 /** The eval.json summary fields the experiment uses. */
@@ -34,6 +34,8 @@ export interface CurvePoint {
 export interface RunResult {
   id: string;
   algo: Algo;
+  /** absent in results written before the experiment had formulations (all were `contract` then) */
+  formulation?: Formulation;
   seed: number;
   ratio: number;
   denoisingSteps: number;
@@ -81,6 +83,7 @@ export function readRun(runsDir: string, spec: RunSpec): RunResult {
   return {
     id: spec.id,
     algo: spec.algo,
+    formulation: spec.formulation,
     seed: spec.seed,
     ratio: spec.ratio,
     denoisingSteps: spec.denoisingSteps,
@@ -197,6 +200,8 @@ export function curveBand(
 export type Metric = 'ratioRaw' | 'ratioRepaired' | 'medianRepaired';
 
 export interface PairedComparison {
+  /** which formulation's runs are compared (absent in older results: contract) */
+  formulation?: Formulation;
   metric: Metric;
   seeds: number[];
   edmsac: number[];
@@ -224,6 +229,7 @@ export function pairedComparison(
   const e = pairs.map(pick);
   const d = pairs.map((r) => pick(bySeed.get(r.seed)!));
   return {
+    formulation: edmsac[0]?.formulation,
     metric,
     seeds: pairs.map((r) => r.seed),
     edmsac: e,

@@ -1,5 +1,5 @@
 /**
- * Everything after the training runs: reads them, evaluates the random contract and the optimum
+ * Everything after the training runs: reads them, evaluates the random policies and the optimum
  * in-process, times dense vs compacted contract generation, and writes results.json, the tables, the
  * SVG figures and README.md into the results directory (each file atomically).
  */
@@ -20,10 +20,10 @@ import {
   runRow,
   stat,
 } from './aggregate.js';
-import { type BaselineSummary, evaluateRandomContract, optimumOfEvaluationSet } from './baseline.js';
+import { type BaselineSummary, evaluateRandomPolicy, optimumOfEvaluationSet } from './baseline.js';
 import { type BandSeries, renderBandChart } from './chart.js';
 import type { CodeVersion } from './code.js';
-import { type Design, type RunSpec, sweepPointRuns, updatesPerRun } from './plan.js';
+import { type Design, type Formulation, type RunSpec, sweepPointRuns, updatesPerRun } from './plan.js';
 import { renderReadme, renderTable } from './report.js';
 import { type SpeedResult, timeDenseVsCompacted } from './speed.js';
 
@@ -43,6 +43,10 @@ export interface AnalyseOptions {
 }
 
 const COLORS = { edmsac: '#d62728', dmsac: '#1f77b4', sac: '#2ca02c', random: '#7f7f7f' } as const;
+export const RANDOM_LABELS: Record<Formulation, string> = {
+  allocation: 'random allocation',
+  contract: 'random contract',
+};
 export const LABELS = { edmsac: 'EDMSAC', dmsac: 'DMSAC', sac: 'Gaussian SAC' } as const;
 
 export interface SweepPoint {
@@ -54,7 +58,8 @@ export interface SweepPoint {
 export interface Results {
   version: 1;
   mode: Design['mode'];
-  design: Design & { updatesPerRun: number };
+  /** updatesPerRun: of the allocation formulation; contractUpdatesPerRun: of the contract one */
+  design: Design & { updatesPerRun: number; contractUpdatesPerRun: number };
   generated: {
     date: string;
     machine: string;
@@ -77,15 +82,28 @@ export interface Results {
     maxGap: number;
     maxRunDisagreement: number;
   };
+  /** allocation formulation: the learners, the random allocation, the optimum */
   table: ConfigRow[];
+  /** contract formulation: EDMSAC, DMSAC, the random contract */
+  contractTable: ConfigRow[];
+  /** EDMSAC vs DMSAC, allocation formulation first, then the contract formulation's */
   comparison: ReturnType<typeof pairedComparison>[];
   sweeps: { rho: SweepPoint[]; steps: SweepPoint[] };
-  speed: SpeedResult[];
+  speed: (SpeedResult & { ratio: number })[];
   runs: RunResult[];
+  /** random allocation, one entry per comparison seed */
   random: BaselineSummary[];
+  /** random contract, one entry per contract-formulation seed */
+  randomContract: BaselineSummary[];
   reproducibility:
     | (RunComparison & { against: string; againstDate: string; againstCommit: string | null })
     | null;
+}
+
+/** The code that trained the runs (runs/code.json), when recorded. */
+function recordedCode(runsDir: string): CodeVersion | null {
+  const file = join(runsDir, 'code.json');
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as CodeVersion) : null;
 }
 
 function write(path: string, text: string): void {
@@ -93,27 +111,28 @@ function write(path: string, text: string): void {
 }
 
 /**
- * One algorithm's learning curve, raw or after repair, each on its own axis: repaired values reach
- * thousands below zero on a few markets and would flatten the raw curve on a shared one.
+ * One algorithm's learning curve, raw (the float contract) or delivered (made exactly feasible: priced
+ * or repaired), each on its own axis: delivered values of the contract formulation reach thousands
+ * below zero on a few markets and would flatten the raw curve on a shared one.
  */
 function curveChart(title: string, runs: readonly RunResult[], color: string, repaired: boolean): string {
   const curves = runs.map((r) => r.curve);
   const key = repaired ? 'probeRatioRepaired' : 'probeRatio';
   const series: BandSeries[] = [
-    { name: repaired ? 'after repair' : 'raw', color, dashed: repaired, points: curveBand(curves, key) },
+    { name: repaired ? 'delivered' : 'raw', color, dashed: repaired, points: curveBand(curves, key) },
   ];
   return renderBandChart({
-    title: `${title}: probe U/U* ${repaired ? 'after repair' : 'raw'} (mean ± 1 sd, ${runs.length} seeds)`,
+    title: `${title}: probe U/U* ${repaired ? 'delivered' : 'raw'} (mean ± 1 sd, ${runs.length} seeds)`,
     xLabel: 'SAC updates',
-    yLabel: repaired ? 'U/U* after repair' : 'U/U* raw',
+    yLabel: repaired ? 'U/U* delivered' : 'U/U* raw',
     series,
     hLines: [{ y: 1, label: 'optimum' }],
   });
 }
 
-/** A sweep: raw mean U/U* and median (over markets) U/U* after repair, mean ± 1 sd over seeds. */
+/** A sweep: mean U/U* raw and delivered, mean ± 1 sd over seeds. */
 function sweepChart(title: string, xLabel: string, points: readonly SweepPoint[]): string {
-  const band = (key: 'ratioRaw' | 'medianRepaired') =>
+  const band = (key: 'ratioRaw' | 'ratioRepaired') =>
     points.map((p) => ({
       x: p.value,
       y: p.row[key].mean,
@@ -126,8 +145,8 @@ function sweepChart(title: string, xLabel: string, points: readonly SweepPoint[]
     yLabel: 'final U/U* (evaluation markets)',
     markers: true,
     series: [
-      { name: 'raw (mean)', color: COLORS.edmsac, points: band('ratioRaw') },
-      { name: 'repaired (median)', color: '#555', dashed: true, points: band('medianRepaired') },
+      { name: 'raw', color: COLORS.edmsac, points: band('ratioRaw') },
+      { name: 'delivered', color: '#555', dashed: true, points: band('ratioRepaired') },
     ],
     hLines: [{ y: 1, label: 'optimum' }],
   });
@@ -138,8 +157,11 @@ export async function analyse(opts: AnalyseOptions): Promise<Results> {
   const { design, runs, runsDir, out } = opts;
   const results = runs.map((spec) => readRun(runsDir, spec));
   const byId = new Map(results.map((r) => [r.id, r]));
+  const groupOf = new Map(runs.map((s) => [s.id, s.group]));
   const main = (algo: RunSpec['algo']) =>
-    results.filter((r) => runs.find((s) => s.id === r.id)?.group === 'main' && r.algo === algo);
+    results.filter((r) => groupOf.get(r.id) === 'main' && r.algo === algo);
+  const contract = (algo: RunSpec['algo']) =>
+    results.filter((r) => groupOf.get(r.id) === 'contract' && r.algo === algo);
 
   // Baselines on the same evaluation markets the runs were evaluated on.
   const optimum = await optimumOfEvaluationSet(design.evalMarkets);
@@ -154,7 +176,10 @@ export async function analyse(opts: AnalyseOptions): Promise<Results> {
   }
   const random: BaselineSummary[] = [];
   for (const seed of design.seeds)
-    random.push(await evaluateRandomContract(seed, optimum, { certify: design.certify }));
+    random.push(await evaluateRandomPolicy('allocation', seed, optimum, { certify: design.certify }));
+  const randomContract: BaselineSummary[] = [];
+  for (const seed of design.contractSeeds)
+    randomContract.push(await evaluateRandomPolicy('contract', seed, optimum, { certify: design.certify }));
   await shutdownZ3();
 
   const uStars = optimum.map((o) => o.uStar);
@@ -174,13 +199,21 @@ export async function analyse(opts: AnalyseOptions): Promise<Results> {
     runRow(LABELS.edmsac, main('edmsac')),
     runRow(LABELS.dmsac, main('dmsac')),
     runRow(LABELS.sac, main('sac')),
-    baselineRow('random contract', random),
+    baselineRow(RANDOM_LABELS.allocation, random),
     optimumRow,
+  ];
+  const contractTable: ConfigRow[] = [
+    runRow(LABELS.edmsac, contract('edmsac')),
+    runRow(LABELS.dmsac, contract('dmsac')),
+    baselineRow(RANDOM_LABELS.contract, randomContract),
   ];
   const comparison = [
     pairedComparison(main('edmsac'), main('dmsac'), 'ratioRepaired'),
     pairedComparison(main('edmsac'), main('dmsac'), 'medianRepaired'),
     pairedComparison(main('edmsac'), main('dmsac'), 'ratioRaw'),
+    ...(contract('edmsac').length > 0
+      ? [pairedComparison(contract('edmsac'), contract('dmsac'), 'ratioRepaired')]
+      : []),
   ];
   const sweep = (kind: 'rho' | 'steps', values: number[]): SweepPoint[] =>
     values.map((value) => {
@@ -190,9 +223,12 @@ export async function analyse(opts: AnalyseOptions): Promise<Results> {
     });
   const sweeps = { rho: sweep('rho', design.rhoValues), steps: sweep('steps', design.stepValues) };
 
-  // Dense vs compacted generation with the rho_p = speedRatio EDMSAC policies.
-  const speed = sweepPointRuns(runs, design, 'rho', design.speedRatio).map((s) =>
-    timeDenseVsCompacted(join(runsDir, s.id, 'policy'), design.speedContracts, design.speedRepetitions),
+  // Dense vs compacted generation with the EDMSAC policies of each rho_p in speedRatios.
+  const speed = design.speedRatios.flatMap((ratio) =>
+    sweepPointRuns(runs, design, 'rho', ratio).map((s) => ({
+      ratio,
+      ...timeDenseVsCompacted(join(runsDir, s.id, 'policy'), design.speedContracts, design.speedRepetitions),
+    })),
   );
 
   // Span of the training runs from their files (first config written to last eval.json), so a
@@ -204,7 +240,11 @@ export async function analyse(opts: AnalyseOptions): Promise<Results> {
   const res: Results = {
     version: 1,
     mode: design.mode,
-    design: { ...design, updatesPerRun: updatesPerRun(design) },
+    design: {
+      ...design,
+      updatesPerRun: updatesPerRun(design),
+      contractUpdatesPerRun: updatesPerRun(design, 'contract'),
+    },
     generated: {
       date: new Date().toISOString(),
       machine: `${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load average ${loadavg()[0]!.toFixed(1)} at the end`,
@@ -214,9 +254,7 @@ export async function analyse(opts: AnalyseOptions): Promise<Results> {
       trainingSpanSeconds: trainingSpan,
       analysisSeconds: (performance.now() - t0) / 1000,
       resumed: opts.resumed,
-      code: existsSync(join(runsDir, 'code.json'))
-        ? (JSON.parse(readFileSync(join(runsDir, 'code.json'), 'utf8')) as CodeVersion)
-        : null,
+      code: recordedCode(runsDir),
     },
     optimum: {
       markets: uStars.length,
@@ -227,11 +265,13 @@ export async function analyse(opts: AnalyseOptions): Promise<Results> {
       maxRunDisagreement,
     },
     table,
+    contractTable,
     comparison,
     sweeps,
     speed,
     runs: results,
     random,
+    randomContract,
     reproducibility: null,
   };
   if (opts.compare) {
@@ -250,23 +290,37 @@ export async function analyse(opts: AnalyseOptions): Promise<Results> {
     write(join(out, `curve-${algo}.svg`), curveChart(LABELS[algo], main(algo), COLORS[algo], false));
     write(join(out, `curve-${algo}-repaired.svg`), curveChart(LABELS[algo], main(algo), COLORS[algo], true));
   }
-  write(
-    join(out, 'curve-comparison.svg'),
+  const comparisonChart = (title: string, pick: typeof main, algos: readonly RunSpec['algo'][]) =>
     renderBandChart({
-      title: 'Probe U/U* after repair (mean ± 1 sd over seeds)',
+      title,
       xLabel: 'SAC updates',
-      yLabel: 'U/U* after repair',
-      series: (['edmsac', 'dmsac', 'sac'] as const).map((a) => ({
+      yLabel: 'U/U* delivered',
+      series: algos.map((a) => ({
         name: LABELS[a],
         color: COLORS[a],
         points: curveBand(
-          main(a).map((r) => r.curve),
+          pick(a).map((r) => r.curve),
           'probeRatioRepaired',
         ),
       })),
       hLines: [{ y: 1, label: 'optimum' }],
-    }),
+    });
+  write(
+    join(out, 'curve-comparison.svg'),
+    comparisonChart('Allocation formulation: probe U/U* delivered (mean ± 1 sd over seeds)', main, [
+      'edmsac',
+      'dmsac',
+      'sac',
+    ]),
   );
+  if (contract('edmsac').length > 0)
+    write(
+      join(out, 'curve-contract.svg'),
+      comparisonChart('Contract formulation: probe U/U* after repair (mean ± 1 sd over seeds)', contract, [
+        'edmsac',
+        'dmsac',
+      ]),
+    );
   write(
     join(out, 'sweep-rho.svg'),
     sweepChart('EDMSAC: pruning rate rho_p (mean ± 1 sd)', 'rho_p', sweeps.rho),
@@ -279,4 +333,60 @@ export async function analyse(opts: AnalyseOptions): Promise<Results> {
   write(join(out, 'results.json'), `${JSON.stringify(res, null, 1)}\n`);
   write(join(out, 'README.md'), renderReadme(res));
   return res;
+}
+
+/** results.json of a subset of the design: the runs' figures and where they come from, no analysis. */
+export interface SubsetResults {
+  version: 1;
+  mode: Design['mode'];
+  subset: string;
+  generated: Pick<Results['generated'], 'date' | 'machine' | 'jobs' | 'queue' | 'code'>;
+  runs: RunResult[];
+  reproducibility: Results['reproducibility'];
+}
+
+/**
+ * Writes the subset's results.json (what `--compare` reads) and, given an earlier results.json,
+ * compares run by run; returns the comparison's line (empty without one).
+ */
+export function writeSubsetResults(opts: {
+  mode: Design['mode'];
+  subset: string;
+  runs: RunSpec[];
+  runsDir: string;
+  out: string;
+  jobs: number;
+  queue: string;
+  compare?: string;
+}): string {
+  const results = opts.runs.map((spec) => readRun(opts.runsDir, spec));
+  const cpu = cpus();
+  const res: SubsetResults = {
+    version: 1,
+    mode: opts.mode,
+    subset: opts.subset,
+    generated: {
+      date: new Date().toISOString(),
+      machine: `${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}, Node ${process.version}`,
+      jobs: opts.jobs,
+      queue: opts.queue,
+      code: recordedCode(opts.runsDir),
+    },
+    runs: results,
+    reproducibility: null,
+  };
+  let line = '';
+  if (opts.compare) {
+    const earlier = JSON.parse(readFileSync(opts.compare, 'utf8')) as Pick<Results, 'runs' | 'generated'>;
+    const c = compareRuns(results, earlier.runs);
+    res.reproducibility = {
+      ...c,
+      against: opts.compare,
+      againstDate: earlier.generated.date,
+      againstCommit: earlier.generated.code?.commit ?? null,
+    };
+    line = `compared with ${opts.compare}: ${c.identical} of ${c.compared} runs identical to the last bit${c.differing.length > 0 ? `; differing: ${c.differing.join(' ')}` : ''}\n`;
+  }
+  write(join(opts.out, 'results.json'), `${JSON.stringify(res, null, 1)}\n`);
+  return line;
 }

@@ -1,17 +1,24 @@
 /**
  * Baselines that need no training, evaluated in-process the way the training app evaluates a policy
  * (apps/train/src/evaluate.ts, restated here because tools do not import app internals): the market's
- * shortest-decimal exact form, the contract decoded from a float32 action, raw utility, violation and
- * exact feasibility, then exact repair, the repaired contract's utility and a z3 certificate.
+ * shortest-decimal exact form, the float contract of a float32 action, raw utility, violation and
+ * exact feasibility, then the delivered contract (allocation formulation: the exact cheapest rewards
+ * for the allocation, or the nearest implementable one; contract formulation: exact repair), its
+ * utility and a z3 certificate.
  *
- * - random contract: every action entry uniform in [-1, 1] (a fresh stream per seed);
+ * - random allocation: every allocation action entry uniform in [-1, 1] (a fresh stream per seed),
+ *   priced as a policy's allocation is;
+ * - random contract: every contract action entry uniform in [-1, 1], repaired as a policy's contract is;
  * - exact optimum: U/U* = 1 by definition; its U* per market is reported (and matches the runs' U*).
  */
 import { checkContract } from '@diffcontract/contract-checker';
 import {
+  type ActionFormulation,
   actionDim,
+  allocationActionDim,
+  allocationOf,
   cloudUtility,
-  decodeAction,
+  contractOfAction,
   evaluationSet,
   isFeasibleExact,
   toDecimalContract,
@@ -19,7 +26,7 @@ import {
   toFloatContract,
   violation,
 } from '@diffcontract/env';
-import { repairContract, solveOptimum } from '@diffcontract/optimum';
+import { priceAllocationExact, repairContract, solveOptimum } from '@diffcontract/optimum';
 import type { EvalFigures } from './aggregate.js';
 import { median, uniformStream } from './stats.js';
 
@@ -51,15 +58,24 @@ export async function optimumOfEvaluationSet(count: number): Promise<MarketOptim
   return out;
 }
 
-/** The random contract on the first `count` evaluation markets, for one seed. */
-export async function evaluateRandomContract(
+/** Penalty lambda of the float pricing (the training app's default). */
+const PENALTY = 5;
+
+/**
+ * A random policy on the first `count` evaluation markets, for one seed: a uniform action in the
+ * formulation's action space, delivered as a learned policy's action is.
+ */
+export async function evaluateRandomPolicy(
+  formulation: ActionFormulation,
   seed: number,
   optimum: readonly MarketOptimum[],
   options: { certify: boolean; certifyTimeoutMs?: number },
 ): Promise<BaselineSummary> {
   const markets = evaluationSet().slice(0, optimum.length);
-  const A = actionDim(markets[0]!.theta.length);
-  const actions = randomActions(seed, markets.length, A);
+  const K = markets[0]!.theta.length;
+  const A = formulation === 'allocation' ? allocationActionDim(K) : actionDim(K);
+  // The contract formulation keeps the stream it always had; the allocation one gets its own.
+  const actions = randomActions(formulation === 'allocation' ? seed ^ 0x51ed_a110 : seed, markets.length, A);
   let ratioRaw = 0;
   let ratioRep = 0;
   const repairedRatios: number[] = [];
@@ -71,18 +87,23 @@ export async function evaluateRandomContract(
     const market = markets[i]!;
     const exact = toDecimalMarket(market);
     const uStar = optimum[i]!.uStar;
-    const raw = decodeAction(market, actions.subarray(i * A, (i + 1) * A));
+    const raw = contractOfAction(market, actions.subarray(i * A, (i + 1) * A), formulation, {
+      penalty: PENALTY,
+    });
     const rawExact = toDecimalContract(raw);
     ratioRaw += cloudUtility(market, raw) / uStar;
     viol += violation(market, raw);
     if (isFeasibleExact(exact, rawExact)) feasRaw++;
-    const repair = await repairContract(exact, rawExact);
-    const repaired = cloudUtility(market, toFloatContract(repair.contract)) / uStar;
+    const delivered =
+      formulation === 'allocation'
+        ? (await priceAllocationExact(exact, allocationOf(rawExact))).contract
+        : (await repairContract(exact, rawExact)).contract;
+    const repaired = cloudUtility(market, toFloatContract(delivered)) / uStar;
     ratioRep += repaired;
     repairedRatios.push(repaired);
-    if (isFeasibleExact(exact, repair.contract)) feasRep++;
+    if (isFeasibleExact(exact, delivered)) feasRep++;
     if (options.certify) {
-      const cert = await checkContract(exact, repair.contract, {
+      const cert = await checkContract(exact, delivered, {
         timeoutMs: options.certifyTimeoutMs ?? 10_000,
       });
       if (cert.verdict === 'certified') certified++;

@@ -152,14 +152,13 @@ export async function runGrid(opts: GridOptions): Promise<GridResult> {
           const log = await client.get(keys.log(id));
           if (log) writeFileAtomic(join(opts.runsDir, `${id}.log`), log);
           const archive = await client.getBuffer(keys.output(id));
-          const ret = job.returnvalue as RunJobResult | undefined;
+          // The job was read before getState: when it completed in between, that copy has no return
+          // value yet (seen in a full grid: a finished run counted as corrupt), so read it again.
+          const ret = (await queue.getJob(id))?.returnvalue as RunJobResult | undefined;
           if (!archive || sha256(archive) !== ret?.sha256) {
-            result.failed.push({
-              id,
-              code: null,
-              log: join(opts.runsDir, `${id}.log`),
-              reason: `its outputs in Redis are ${archive ? 'corrupt' : 'missing'}; run the coordinator again to retrain it`,
-            });
+            const reason = `its outputs in Redis are ${archive ? 'corrupt' : 'missing'}; run the coordinator again to collect or retrain it`;
+            result.failed.push({ id, code: null, log: join(opts.runsDir, `${id}.log`), reason });
+            progress.note(`FAILED ${id}: ${reason}`);
           } else {
             unpackDir(archive, join(opts.runsDir, id));
             result.ran.push(id);

@@ -30,6 +30,21 @@ export interface Options {
   runs?: string;
   resume: boolean;
   compare?: string;
+  subset?: Subset;
+}
+
+/** `comparison`: only EDMSAC's and DMSAC's comparison runs (allocation formulation), to check a rerun */
+export type Subset = 'comparison';
+
+/** The runs of a subset of the design. */
+export function subsetRuns(runs: readonly RunSpec[], subset: Subset | undefined): RunSpec[] {
+  if (subset === undefined) return [...runs];
+  return runs.filter((r) => r.group === 'main' && r.algo !== 'sac');
+}
+
+function subset(value: string): Subset {
+  if (value !== 'comparison') throw new InvalidArgumentError(`--subset: must be comparison (${value})`);
+  return value;
 }
 
 function positiveInt(name: string) {
@@ -115,13 +130,13 @@ async function run(opts: Options): Promise<number> {
     }
   }
   const design = DESIGNS[opts.mode];
-  const runs = planRuns(design);
+  const runs = subsetRuns(planRuns(design), opts.subset);
   mkdirSync(out, { recursive: true });
   // The run directories (contracts, checkpoints, policies) are regenerated, not committed.
   if (!existsSync(join(out, '.gitignore'))) writeFileSync(join(out, '.gitignore'), 'runs/\n');
   const started = Date.now();
   process.stdout.write(
-    `experiment (${opts.mode}): ${runs.length} training runs, ${redis ? `on workers of ${redis.display}` : `${opts.jobs} at a time`}; runs in ${runsDir}\n`,
+    `experiment (${opts.mode}${opts.subset ? `, ${opts.subset} runs only` : ''}): ${runs.length} training runs, ${redis ? `on workers of ${redis.display}` : `${opts.jobs} at a time`}; runs in ${runsDir}\n`,
   );
   // Which code trains: recorded whenever this invocation trains anything, read back by the analysis.
   if (runs.some((r) => runState(join(runsDir, r.id)) !== 'done')) {
@@ -181,7 +196,21 @@ async function run(opts: Options): Promise<number> {
   const trainingSeconds = (Date.now() - started) / 1000;
   process.stdout.write(`training runs finished in ${formatDuration(trainingSeconds)}; analysing\n`);
   // Loaded here: the analysis pulls in tfjs, HiGHS and z3, which a failing start should not wait for.
-  const { analyse } = await import('./analyse.js');
+  const { analyse, writeSubsetResults } = await import('./analyse.js');
+  if (opts.subset) {
+    const check = writeSubsetResults({
+      mode: opts.mode,
+      subset: opts.subset,
+      runs,
+      runsDir,
+      out,
+      jobs: opts.jobs,
+      queue: redis ? redis.display : 'local',
+      compare: opts.compare ? resolve(base, opts.compare) : undefined,
+    });
+    process.stdout.write(`${check}results written to ${join(out, 'results.json')}\n`);
+    return 0;
+  }
   await analyse({
     design,
     runs,
@@ -257,6 +286,11 @@ export function buildProgram(onParsed: (i: Invocation) => void = () => {}): Comm
     .option('--runs <dir>', 'run directories (default <out>/runs)')
     .option('--resume', 'skip runs whose eval.json exists, continue checkpointed ones', false)
     .option('--compare <results.json>', 'compare every run with those of an earlier run of the same mode')
+    .option(
+      '--subset <name>',
+      'comparison: train only the EDMSAC and DMSAC comparison runs and write their figures (to --compare with a full run)',
+      subset,
+    )
     .showHelpAfterError(false)
     .action((opts: Options) => onParsed({ command: 'run', opts }));
   program

@@ -2,19 +2,39 @@
  * The experiment's design: which training runs exist in each mode and the config file each one gets.
  * Pure (no I/O), so the plan and the generated configs are tested directly.
  *
- * Comparison: EDMSAC, DMSAC and Gaussian SAC on the same budget and the same seeds (seed s of every
- * algorithm trains on the same market stream, so results pair by seed). Sweeps vary EDMSAC's pruning
- * rate rho_p and the number of denoising steps T; their points that coincide with a comparison
+ * Comparison: EDMSAC, DMSAC and Gaussian SAC in the allocation formulation (model.md section 6.1: the
+ * policy chooses q, an exact LP pays the cheapest rewards) on the same budget and the same seeds (seed
+ * s of every algorithm trains on the same market stream, so results pair by seed). EDMSAC and DMSAC
+ * also train in the paper-style contract formulation (section 6.2) on the same environment steps, with
+ * that formulation's learner settings. Sweeps vary EDMSAC's pruning rate rho_p and the number of
+ * denoising steps T (allocation formulation); their points that coincide with a comparison
  * configuration reuse those runs instead of training them again:
  *   - rho_p = `edmsacRatio` (0.1) and T = 5 is the comparison's EDMSAC;
  *   - rho_p = 0 masks no neuron, which is DMSAC, so that point is the comparison's DMSAC.
- * The random contract and the exact optimum need no training (baseline.ts).
+ * The random allocation, the random contract and the exact optimum need no training (baseline.ts).
  */
 
 export type Mode = 'smoke' | 'reduced' | 'full';
 export const MODES: readonly Mode[] = ['smoke', 'reduced', 'full'];
 export type Algo = 'edmsac' | 'dmsac' | 'sac';
 export const ALGOS: readonly Algo[] = ['edmsac', 'dmsac', 'sac'];
+/** What the policy's action is (model.md section 6): the allocation, priced by an LP, or every number */
+export type Formulation = 'allocation' | 'contract';
+
+/**
+ * The learner's settings in one formulation, written into each run's config file. The allocation
+ * ones are the training app's `default` preset (exact LP gradient for the actor, 16 candidates at
+ * delivery); the contract ones are the paper-style setting the app's `paper` preset uses (critic-only
+ * actor, model.md's actor lr, symlog rewards), with 8 critic steps per actor step.
+ */
+export interface Learner {
+  updatesPerStep: number;
+  actorEvery: number;
+  actorLr: number;
+  exactGradient: number;
+  rewardTransform: 'none' | 'symlog';
+  candidates: number;
+}
 
 export interface Design {
   mode: Mode;
@@ -22,13 +42,14 @@ export interface Design {
   seeds: number[];
   /** seeds of the sweep points that need runs of their own */
   sweepSeeds: number[];
+  /** seeds of EDMSAC and DMSAC in the contract formulation */
+  contractSeeds: number[];
   /** environment steps (16 markets each), of which `warmupSteps` act randomly and do not update */
   steps: number;
   warmupSteps: number;
   marketsPerStep: number;
-  /** SAC updates per environment step after the warm-up, one actor step every `actorEvery` of them */
-  updatesPerStep: number;
-  actorEvery: number;
+  /** SAC updates per step after the warm-up, actor step frequency, lr, ... per formulation */
+  learners: Record<Formulation, Learner>;
   /** metrics (probe) line every `logEvery` steps; checkpoint every `checkpointEvery` steps */
   logEvery: number;
   checkpointEvery: number;
@@ -43,8 +64,8 @@ export interface Design {
   denoisingSteps: number;
   rhoValues: number[];
   stepValues: number[];
-  /** rho_p of the actor timed dense vs compacted, on how many contracts, how many repetitions */
-  speedRatio: number;
+  /** rho_p of the EDMSAC actors timed dense vs compacted, on how many contracts, how many repetitions */
+  speedRatios: number[];
   speedContracts: number;
   speedRepetitions: number;
   /** minibatch size and replay capacity when not the training app's defaults (the smoke grid) */
@@ -52,19 +73,36 @@ export interface Design {
   replaySize?: number;
 }
 
-// The learner's settings are the training app's defaults (reward transform symlog, 8 critic steps
-// per actor step, exploration noise 0.2 -> 0.05), written out here and in each run's config file.
+const LEARNERS: Record<Formulation, Learner> = {
+  allocation: {
+    updatesPerStep: 4,
+    actorEvery: 4,
+    actorLr: 1e-3,
+    exactGradient: 1,
+    rewardTransform: 'none',
+    candidates: 16,
+  },
+  contract: {
+    updatesPerStep: 8,
+    actorEvery: 8,
+    actorLr: 1e-4,
+    exactGradient: 0,
+    rewardTransform: 'symlog',
+    candidates: 1,
+  },
+};
+
+// Exploration noise 0.2 -> 0.05 and penalty lambda 5 (the app's defaults) in both formulations.
 const COMMON = {
   marketsPerStep: 16,
-  updatesPerStep: 8,
-  actorEvery: 8,
+  learners: LEARNERS,
   certify: true,
   edmsacRatio: 0.1,
   rampShare: 0.3,
   denoisingSteps: 5,
   rhoValues: [0, 0.1, 0.2, 0.3, 0.5],
   stepValues: [3, 5, 8],
-  speedRatio: 0.3,
+  speedRatios: [0.1, 0.3, 0.5],
   speedContracts: 2000,
   speedRepetitions: 25,
 };
@@ -79,11 +117,14 @@ export const DESIGNS: Readonly<Record<Mode, Design>> = {
     mode: 'smoke',
     seeds: [0],
     sweepSeeds: [],
+    contractSeeds: [0],
     steps: 24,
     warmupSteps: 4,
     marketsPerStep: 8,
-    updatesPerStep: 2,
-    actorEvery: 2,
+    learners: {
+      allocation: { ...LEARNERS.allocation, updatesPerStep: 2, actorEvery: 2, candidates: 2 },
+      contract: { ...LEARNERS.contract, updatesPerStep: 2, actorEvery: 2 },
+    },
     logEvery: 4,
     checkpointEvery: 4,
     probeSize: 4,
@@ -93,19 +134,20 @@ export const DESIGNS: Readonly<Record<Mode, Design>> = {
     // comparison's EDMSAC policies.
     rhoValues: [0, 0.1],
     stepValues: [5],
-    speedRatio: 0.1,
+    speedRatios: [0.1],
     speedContracts: 50,
     speedRepetitions: 3,
     batchSize: 32,
     replaySize: 256,
   },
-  // 2400 updates (300 actor steps) per run, 25 runs: about 12 minutes with two jobs on the 2-core
-  // machine (README).
+  // 330 environment steps per run (1200 updates in the allocation formulation), 31 runs: for a first
+  // look on one machine, not near the optimum.
   reduced: {
     ...COMMON,
     mode: 'reduced',
     seeds: [0, 1, 2, 3, 4],
     sweepSeeds: [0, 1],
+    contractSeeds: [0, 1, 2],
     steps: 330,
     warmupSteps: 30,
     logEvery: 30,
@@ -114,13 +156,17 @@ export const DESIGNS: Readonly<Record<Mode, Design>> = {
     evalMarkets: 20,
     pruneEvery: 100,
   },
-  // The training app's default budget (23,600 updates) on all 100 evaluation markets, 40 runs.
+  // Where the claim can be tested: 2000 environment steps (7800 updates, 1950 actor steps in the
+  // allocation formulation), at which DMSAC's delivered contracts are above 0.95 of U* (its probe
+  // ratio passes 0.95 near step 1000 of the app's default run), on all 100 evaluation markets, 31
+  // runs: about 70 minutes with two workers on the 2-core machine (docs/results/README.md).
   full: {
     ...COMMON,
     mode: 'full',
     seeds: [0, 1, 2, 3, 4],
-    sweepSeeds: [0, 1, 2, 3, 4],
-    steps: 3000,
+    sweepSeeds: [0, 1],
+    contractSeeds: [0, 1, 2],
+    steps: 2000,
     warmupSteps: 50,
     logEvery: 100,
     checkpointEvery: 500,
@@ -130,23 +176,33 @@ export const DESIGNS: Readonly<Record<Mode, Design>> = {
   },
 };
 
-export type Group = 'main' | 'rho' | 'steps';
+/** main: the comparison (allocation); contract: EDMSAC and DMSAC in the contract formulation */
+export type Group = 'main' | 'contract' | 'rho' | 'steps';
 
 export interface RunSpec {
-  /** directory name under the runs folder, e.g. `edmsac-s0`, `edmsac-rho0.3-s1`, `edmsac-T8-s0` */
+  /** directory name under the runs folder, e.g. `edmsac-s0`, `edmsac-rho0.3-s1`, `dmsac-contract-s2` */
   id: string;
   group: Group;
   algo: Algo;
+  formulation: Formulation;
   seed: number;
   /** rho_p (0 for dmsac and sac) */
   ratio: number;
   denoisingSteps: number;
 }
 
-export function runId(algo: Algo, seed: number, ratio: number, steps: number, design: Design): string {
+export function runId(
+  algo: Algo,
+  seed: number,
+  ratio: number,
+  steps: number,
+  design: Design,
+  formulation: Formulation = 'allocation',
+): string {
   const parts: string[] = [algo];
   if (algo === 'edmsac' && ratio !== design.edmsacRatio) parts.push(`rho${ratio}`);
   if (algo !== 'sac' && steps !== design.denoisingSteps) parts.push(`T${steps}`);
+  if (formulation === 'contract') parts.push('contract');
   parts.push(`s${seed}`);
   return parts.join('-');
 }
@@ -158,10 +214,12 @@ export function runId(algo: Algo, seed: number, ratio: number, steps: number, de
 export function planRuns(design: Design): RunSpec[] {
   const runs: RunSpec[] = [];
   const add = (group: Group, algo: Algo, seed: number, ratio: number, steps: number) => {
+    const formulation: Formulation = group === 'contract' ? 'contract' : 'allocation';
     runs.push({
-      id: runId(algo, seed, ratio, steps, design),
+      id: runId(algo, seed, ratio, steps, design, formulation),
       group,
       algo,
+      formulation,
       seed,
       ratio,
       denoisingSteps: steps,
@@ -170,6 +228,10 @@ export function planRuns(design: Design): RunSpec[] {
   for (const seed of design.seeds) {
     for (const algo of ALGOS)
       add('main', algo, seed, algo === 'edmsac' ? design.edmsacRatio : 0, design.denoisingSteps);
+  }
+  for (const seed of design.contractSeeds) {
+    add('contract', 'edmsac', seed, design.edmsacRatio, design.denoisingSteps);
+    add('contract', 'dmsac', seed, 0, design.denoisingSteps);
   }
   for (const seed of design.sweepSeeds) {
     for (const rho of design.rhoValues) {
@@ -191,13 +253,14 @@ export function sweepPointRuns(
   sweep: 'rho' | 'steps',
   value: number,
 ): RunSpec[] {
+  const allocation = runs.filter((r) => r.formulation === 'allocation');
   if (sweep === 'rho') {
-    if (value === 0) return runs.filter((r) => r.group === 'main' && r.algo === 'dmsac');
-    return runs.filter(
+    if (value === 0) return allocation.filter((r) => r.group === 'main' && r.algo === 'dmsac');
+    return allocation.filter(
       (r) => r.algo === 'edmsac' && r.ratio === value && r.denoisingSteps === design.denoisingSteps,
     );
   }
-  return runs.filter(
+  return allocation.filter(
     (r) => r.algo === 'edmsac' && r.denoisingSteps === value && r.ratio === design.edmsacRatio,
   );
 }
@@ -208,26 +271,24 @@ export function sweepPointRuns(
  * silently; the resolved config each run records is in its run directory.
  */
 export function trainConfigFile(spec: RunSpec, design: Design): Record<string, unknown> {
+  const learner = design.learners[spec.formulation];
   return {
     algo: spec.algo,
     seed: spec.seed,
     backend: 'wasm',
-    // The committed results were trained on the contract formulation (model.md section 6.2) with
-    // model.md's actor lr and the critic alone; pinned so they still reproduce under the app's
-    // allocation default.
-    environment: { action: 'contract', penalty: 5, rewardTransform: 'symlog' },
+    environment: { action: spec.formulation, penalty: 5, rewardTransform: learner.rewardTransform },
     sac: {
-      actorEvery: design.actorEvery,
-      exactGradient: 0,
+      actorEvery: learner.actorEvery,
+      exactGradient: learner.exactGradient,
       ...(design.batchSize === undefined ? {} : { batchSize: design.batchSize }),
       ...(design.replaySize === undefined ? {} : { replaySize: design.replaySize }),
     },
-    actor: { denoisingSteps: spec.denoisingSteps, lr: 1e-4 },
+    actor: { denoisingSteps: spec.denoisingSteps, lr: learner.actorLr },
     exploration: { noise: 0.2, noiseFinal: 0.05 },
     budget: {
       steps: design.steps,
       marketsPerStep: design.marketsPerStep,
-      updatesPerStep: design.updatesPerStep,
+      updatesPerStep: learner.updatesPerStep,
       warmupSteps: design.warmupSteps,
     },
     logging: {
@@ -241,11 +302,11 @@ export function trainConfigFile(spec: RunSpec, design: Design): Record<string, u
       every: design.pruneEvery,
       rampShare: design.rampShare,
     },
-    evaluation: { certify: design.certify, markets: design.evalMarkets, candidates: 1 },
+    evaluation: { certify: design.certify, markets: design.evalMarkets, candidates: learner.candidates },
   };
 }
 
 /** SAC updates of one run. */
-export function updatesPerRun(design: Design): number {
-  return (design.steps - design.warmupSteps) * design.updatesPerStep;
+export function updatesPerRun(design: Design, formulation: Formulation = 'allocation'): number {
+  return (design.steps - design.warmupSteps) * design.learners[formulation].updatesPerStep;
 }

@@ -8,6 +8,7 @@ import { runQueue, runState, trainArgs } from './queue.js';
 const spec = (id: string): RunSpec => ({
   id,
   group: 'main',
+  formulation: 'allocation',
   algo: 'dmsac',
   seed: 0,
   ratio: 0,

@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import type { PairedComparison } from './aggregate.js';
+import type { Results } from './analyse.js';
 import { niceTicks, renderBandChart } from './chart.js';
-import { verdict } from './report.js';
+import { claimLines, verdict } from './report.js';
 
 const comparison = (lo: number, hi: number, relLo = -1, relHi = 1): PairedComparison => ({
   metric: 'ratioRepaired',
@@ -54,5 +55,53 @@ describe('band chart', () => {
     // x ticks 0..10, y ticks 0..1: (0, 0) -> (64, 136), (10, 1) -> (214, 36)
     expect(svg).toContain('<polyline points="64,136 214,36"');
     expect(svg).toContain('>s</text>');
+  });
+});
+
+describe('the two claims in words', () => {
+  const allocation = (edmsac: number[], dmsac: number[], relLo: number, relHi: number): PairedComparison => ({
+    formulation: 'allocation',
+    metric: 'ratioRepaired',
+    seeds: edmsac.map((_, i) => i),
+    edmsac,
+    dmsac,
+    difference: { mean: 0, lo: -0.01, hi: 0.01, n: edmsac.length },
+    relative: { mean: 0, lo: relLo, hi: relHi, n: edmsac.length },
+  });
+  const speed = (ratio: number, speedup: number) =>
+    ({
+      ratio,
+      speedup,
+      speedupLo: speedup - 0.1,
+      speedupHi: speedup + 0.1,
+      maxActionDifference: 0,
+    }) as Results['speed'][number];
+  const results = (comparison: PairedComparison[], speeds: Results['speed']) =>
+    ({ comparison, contractTable: [], speed: speeds }) as unknown as Results;
+
+  test('near the optimum a 23% gain is impossible: the headroom is 1/DMSAC - 1', () => {
+    // DMSAC at 0.96 of U*: nothing can beat it by more than 1/0.96 - 1 = 4.17%
+    const [quality, efficiency] = claimLines(
+      results([allocation([0.97, 0.95], [0.96, 0.96], -0.02, 0.02)], [speed(0.3, 1.5), speed(0.3, 1.7)]),
+    );
+    expect(quality).toMatch(/DMSAC delivers 0\.960 of U\* on average and EDMSAC 0\.960/);
+    expect(quality).toMatch(/no difference is detectable/);
+    expect(quality).toMatch(/23% lies outside that interval/);
+    expect(quality).toMatch(/by more than 4\.2% .*is impossible in this regime/);
+    // speed-ups 1.5 and 1.7: mean 1.6, t-interval 1.6 +- 12.706 * 0.1414 / sqrt(2) = 1.6 +- 1.27
+    expect(efficiency).toMatch(/1\.60x \[0\.33, 2\.87\] at rho_p = 0\.3 \(2 policies\)/);
+    expect(efficiency).toMatch(/clear of 1 at no pruning rate/);
+  });
+
+  test('far from the optimum the claim is stated against its interval', () => {
+    const [quality, efficiency] = claimLines(
+      results([allocation([0.6, 0.7], [0.5, 0.5], 0.1, 0.3)], [speed(0.1, 1.2), speed(0.5, 2)]),
+    );
+    expect(quality).toMatch(/23% lies inside that interval/);
+    // headroom 1/0.5 - 1 = 100%
+    expect(quality).toMatch(/by more than 100\.0% .*would be possible in this regime/);
+    // one policy per rate: the per-policy p10 decides
+    expect(efficiency).toMatch(/1\.20x \(one policy\) at rho_p = 0\.1 \(1 policy\), 2\.00x \(one policy\)/);
+    expect(efficiency).toMatch(/Every interval lies above 1/);
   });
 });
