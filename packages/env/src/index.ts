@@ -11,6 +11,7 @@ export * from './model.js';
 export * from './numbers.js';
 export * from './pricing.js';
 export * from './pricing-exact.js';
+export * from './random.js';
 export * from './sampler.js';
 export * from './types.js';
 export * from './validate.js';
