@@ -9,6 +9,7 @@
  * mish(z) * m feeds only that product. The time embedding and the first layer's time block are
  * evaluated once per load (they do not depend on the state), so a step costs three products.
  */
+import { DEFAULT_DIFFUSION_CONFIG } from './config.js';
 import { sinusoidalEmbedding } from './embedding.js';
 import { tensorOf, type WeightsArtefact } from './nn/artefact.js';
 import type { NoiseSource } from './nn/noise.js';
@@ -55,8 +56,8 @@ export class ActorInference {
     this.steps = configNumber(config, 'steps');
     const schedule = vpSchedule({
       steps: this.steps,
-      betaMin: configNumber(config, 'betaMin', 0.1),
-      betaMax: configNumber(config, 'betaMax', 10),
+      betaMin: configNumber(config, 'betaMin', DEFAULT_DIFFUSION_CONFIG.betaMin),
+      betaMax: configNumber(config, 'betaMax', DEFAULT_DIFFUSION_CONFIG.betaMax),
     });
     this.coef = reverseSteps(schedule);
     this.load(artefact);

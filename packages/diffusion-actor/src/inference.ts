@@ -3,6 +3,7 @@
  * Nothing reachable from this entry imports @tensorflow/tfjs, so it runs where tfjs is not
  * installed; it loads dense, masked and compacted (pruned units removed) weights artefacts alike.
  */
+export { DEFAULT_DIFFUSION_CONFIG } from './config.js';
 export { ActorInference } from './infer.js';
 export {
   loadArtefact,
