@@ -7,8 +7,8 @@
  * Format: the same diffcontract-weights artefact as `policy` (kind `diffusion`), without `mask.i`
  * tensors, with `config.hidden` set to the kept widths of eps_theta. The time MLP's hidden width is
  * read from the tensor shapes. Load it with diffusion-actor's `ActorInference` (shapes, not config,
- * give the widths), pruning's `actorNetworkFromArtefact` + `actorDenoise`, or `DiffusionActor`
- * (which pads a pruned time MLP back to its fixed width with masked zero units).
+ * give the widths) or `DiffusionActor` (which pads a pruned time MLP back to its fixed width with
+ * masked zero units).
  */
 import { packArtefact, tensorOf, type WeightsArtefact } from '@diffcontract/diffusion-actor';
 import { actorArtefactTensors, actorNetworkFromArtefact, compactNetwork } from '@diffcontract/pruning';

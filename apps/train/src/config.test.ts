@@ -1,10 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_SAC_CONFIG, resolveSacConfig } from '@diffcontract/sac';
 import { validateAgainst } from '@diffcontract/specs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, mergeConfig, PAPER_CONFIG, resolveAutos } from './config.js';
 import { buildConfig, CONFIG_SCHEMA, readResolvedConfig, UsageError } from './config-load.js';
+import { sacConfigOf } from './train.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'train-config-'));
 let n = 0;
@@ -59,6 +61,25 @@ describe('presets', () => {
       expect(validateAgainst(CONFIG_SCHEMA, c)).toEqual([]);
       expect(validateAgainst(CONFIG_SCHEMA, resolveAutos(c))).toEqual([]);
     }
+  });
+});
+
+describe("the app's settings against the packages' (one source each, checked here)", () => {
+  it("sets every field of sac's config, and departs from sac's defaults only where the README says", () => {
+    for (const preset of [DEFAULT_CONFIG, PAPER_CONFIG]) {
+      const sac = sacConfigOf(resolveAutos(preset));
+      expect(Object.keys(sac).sort()).toEqual(Object.keys(DEFAULT_SAC_CONFIG).sort());
+      expect(resolveSacConfig(sac)).toEqual(sac);
+    }
+    const sac = sacConfigOf(resolveAutos(DEFAULT_CONFIG));
+    const departures = Object.keys(sac).filter(
+      (k) =>
+        JSON.stringify(sac[k as keyof typeof sac]) !==
+        JSON.stringify(DEFAULT_SAC_CONFIG[k as keyof typeof sac]),
+    );
+    // the measured departures of the default config (apps/train README): actor lr 1e-3, one actor
+    // step per 4 critic steps, the exact gradient; the seed is derived from the run's seed
+    expect(departures.sort()).toEqual(['actorEvery', 'actorLr', 'exactGradient', 'seed']);
   });
 });
 

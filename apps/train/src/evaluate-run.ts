@@ -5,11 +5,16 @@
 import { basename, join } from 'node:path';
 import { createNoise } from '@diffcontract/diffusion-actor';
 import { evaluationSet, stateDim, writeFileAtomic } from '@diffcontract/env';
+import {
+  type EvalMarket,
+  type EvalReport,
+  evalMarketsOf,
+  evaluatePolicy,
+  optimumFor,
+} from '@diffcontract/evaluation';
 import type { Actor } from '@diffcontract/sac';
 import type { TrainConfig } from './config.js';
 import { UsageError } from './config-load.js';
-import { type EvalMarket, type EvalReport, evalMarketsOf, evaluatePolicy } from './evaluate.js';
-import { optimumFor } from './optimum-cache.js';
 import { createProgress, type Io } from './progress.js';
 import { RUN_FILES, writeJson } from './rundir.js';
 import { scatterChart } from './svg.js';

@@ -4,8 +4,8 @@
  */
 import { join } from 'node:path';
 import { writeFileAtomic } from '@diffcontract/env';
+import type { EvalReport } from '@diffcontract/evaluation';
 import type { TrainConfig } from './config.js';
-import type { EvalReport } from './evaluate.js';
 import { type MetricsLine, RUN_FILES } from './rundir.js';
 import { lineChart } from './svg.js';
 

@@ -20,6 +20,7 @@ import {
   type WeightsManifest,
 } from '@diffcontract/diffusion-actor';
 import { sampleMarkets } from '@diffcontract/env';
+import { type EvalReport, Probe, type ProbeFigures } from '@diffcontract/evaluation';
 import {
   type Actor,
   actors,
@@ -37,10 +38,8 @@ import { type CompactSummary, compactPolicy } from './compact-export.js';
 import type { TrainConfig } from './config.js';
 import { UsageError } from './config-load.js';
 import { registerBuiltinEnvironments } from './environments.js';
-import type { EvalReport } from './evaluate.js';
 import { evaluateRun } from './evaluate-run.js';
 import { addExplorationNoise, explorationStd } from './exploration.js';
-import { Probe, type ProbeFigures } from './probe.js';
 import { createProgress, type Io } from './progress.js';
 import { type ActorPruner, createActorPruner } from './pruning-hook.js';
 import { type RunTiming, writeReport } from './report.js';
@@ -287,7 +286,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       let probeNow: ProbeFigures | undefined;
       if (logged) {
         const m = agent.metrics();
-        probeNow = await probe.measure(agent);
+        probeNow = await probe.measure(agent.act(probe.states, { deterministic: true }));
         const t = now();
         const line: MetricsLine = {
           step,

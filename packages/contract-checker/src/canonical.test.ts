@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
+import { decimalText, exactValue, fractionText } from '@diffcontract/env';
 import Fraction from 'fraction.js';
 import { describe, expect, it } from 'vitest';
 import { canonicalText, contractHash } from './canonical.js';
-import { decimalText, exactValue, fractionText } from './rational.js';
 import { contract, market, x } from './test-fixtures.js';
 
 describe('exact value text', () => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ExactContract, ExactMarket, Rational } from '@diffcontract/env';
-import { fractionText } from './rational.js';
+import { fractionText } from '@diffcontract/env';
 
 /** Name of the canonical form below; certificates state it next to the hash. */
 export const CANONICAL_FORM = 'diffcontract-canonical-v1';

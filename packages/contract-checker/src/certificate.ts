@@ -1,5 +1,4 @@
-import type { ConstraintFamily } from '@diffcontract/env';
-import type { ExactValue } from './rational.js';
+import type { ConstraintFamily, ExactValue } from '@diffcontract/env';
 import type { SolverInfo } from './z3.js';
 
 /** The shape of specs/certificate.schema.json (certificateVersion 1). */

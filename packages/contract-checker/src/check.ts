@@ -2,6 +2,7 @@ import {
   type ContractInput,
   exactContractOf,
   exactMarketOf,
+  exactValue,
   type MarketInput,
   validateContract,
   validateMarket,
@@ -11,7 +12,6 @@ import { type Certificate, type FamilyResult, verdictOf } from './certificate.js
 import { type CheckOptions, resolveCheckOptions } from './config.js';
 import { nominalParameters, robustParameters, Utilities } from './encode.js';
 import { refuteFamily } from './prove.js';
-import { exactValue } from './rational.js';
 import { withZ3 } from './z3.js';
 
 let checkCounter = 0;

@@ -1,3 +1,4 @@
+export { decimalText, type ExactValue, exactValue, fractionText } from '@diffcontract/env';
 export { CANONICAL_FORM, canonicalText, contractHash } from './canonical.js';
 export type {
   Certificate,
@@ -19,5 +20,4 @@ export {
 } from './config.js';
 export { robustnessMargin } from './margin.js';
 export { CheckerInternalError } from './prove.js';
-export { decimalText, type ExactValue, exactValue, fractionText } from './rational.js';
 export { type SolverInfo, shutdownZ3, withZ3, type Z3Session, z3Session } from './z3.js';

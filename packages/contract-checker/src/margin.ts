@@ -2,13 +2,14 @@ import {
   type ContractInput,
   exactContractOf,
   exactMarketOf,
+  exactValue,
   type MarketInput,
   type Rational,
 } from '@diffcontract/env';
 import type { MarginReport, MarginStep, Verdict } from './certificate.js';
 import { checkContract } from './check.js';
 import { DEFAULT_CHECK_OPTIONS, type MarginOptions, resolveMarginOptions } from './config.js';
-import { exactValue, ONE, ZERO } from './rational.js';
+import { ONE, ZERO } from './rational.js';
 
 /**
  * The robustness margin: the largest EPS in [0, 1) for which the robust check certifies the

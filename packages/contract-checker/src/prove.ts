@@ -1,10 +1,11 @@
 import type { ExactContract, ExactMarket, Rational } from '@diffcontract/env';
+import { exactValue } from '@diffcontract/env';
 import type { Arith, Model } from 'z3-solver';
 import type { Counterexample, FamilyMethod, FamilyResult } from './certificate.js';
 import type { CheckOptions } from './config.js';
 import type { Deviation, FamilyEncoding, Parameters } from './encode.js';
 import { bestResponse, type DeviationIndex, evaluateDeviation, inBox, type Point } from './exact-gain.js';
-import { exactValue, fromBigints, fromDecimalString, toCoercible } from './rational.js';
+import { fromBigints, fromDecimalString, toCoercible } from './rational.js';
 import type { Z3Session } from './z3.js';
 
 type A = Arith<'diffcontract'>;

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { boundaryPenalty } from './boundary.js';
 import { padCompactedTimeLayer } from './compacted.js';
 import { type DiffusionActorConfig, type DiffusionActorOptions, resolveDiffusionConfig } from './config.js';
-import { ddpmStep, type StepCoefficients } from './ddpm.js';
+import { ddpmStep } from './ddpm.js';
 import { sinusoidalEmbedding } from './embedding.js';
 import { knnEntropy } from './entropy.js';
 import { ActorInference } from './infer.js';
@@ -26,16 +26,11 @@ import {
 } from './nn/mlp.js';
 import { createNoise, type NoiseSource } from './nn/noise.js';
 import { readAndDispose } from './nn/read.js';
-import { type VpSchedule, vpSchedule } from './schedule.js';
+import { chainNoise, type ReverseStep, reverseSteps, type VpSchedule, vpSchedule } from './schedule.js';
 import { wasmSimdSupported } from './wasm/kernels.js';
 
 export const DIFFUSION_KIND = 'diffusion';
 export { sinusoidalEmbedding };
-
-interface StepConstants extends StepCoefficients {
-  /** posterior standard deviation (0 at the last step) */
-  sigma: number;
-}
 
 export class DiffusionActor {
   readonly kind = DIFFUSION_KIND;
@@ -57,7 +52,7 @@ export class DiffusionActor {
   /** hidden layers after the first, and the output layer */
   private readonly rest: DenseParams[];
   private readonly timeInput: tf.Tensor2D;
-  private readonly steps: StepConstants[];
+  private readonly steps: ReverseStep[];
   /** every trainable variable, in artefact order (a plain array, so it goes straight into tf.variableGrads) */
   readonly variables: tf.Variable[];
   private masks: tf.Tensor1D[] | null = null;
@@ -95,17 +90,7 @@ export class DiffusionActor {
       this.rest.push(createDense(rng, `diffusion.eps.${l}`, sizes[l - 1]!, sizes[l]!));
     }
     this.timeInput = tf.keep(tf.tensor2d(sinusoidalEmbedding(c.steps, E), [c.steps, E]));
-    const sch = this.schedule;
-    this.steps = [];
-    for (let i = 0; i < c.steps; i++) {
-      this.steps.push({
-        sqrtRecipAlphaBar: sch.sqrtRecipAlphaBar[i]!,
-        sqrtRecipM1AlphaBar: sch.sqrtRecipM1AlphaBar[i]!,
-        c1: sch.posteriorC1[i]!,
-        c2: sch.posteriorC2[i]!,
-        sigma: i > 0 ? Math.sqrt(Math.max(sch.posteriorVariance[i]!, 1e-20)) : 0,
-      });
-    }
+    this.steps = reverseSteps(this.schedule);
     this.variables = [
       ...this.timeMlp.variables,
       this.inX,
@@ -122,20 +107,10 @@ export class DiffusionActor {
    */
   private drawNoise(batch: number, noise: NoiseSource | null): tf.Tensor2D[] {
     const n = batch * this.actionDim;
-    const T = this.config.steps;
-    const stochastic = this.steps.filter((s) => s.sigma > 0).length;
-    const values = noise ? noise.normals(n * (1 + stochastic)) : new Float32Array(n * (1 + stochastic));
-    const out: tf.Tensor2D[] = [tf.tensor2d(values.subarray(0, n), [batch, this.actionDim])];
-    let k = 1;
-    for (let i = T - 1; i >= 0; i--) {
-      const sigma = this.steps[i]!.sigma;
-      if (sigma === 0) continue;
-      const part = values.subarray(k * n, (k + 1) * n);
-      for (let j = 0; j < n; j++) part[j]! *= sigma;
-      out.push(tf.tensor2d(part, [batch, this.actionDim]));
-      k += 1;
-    }
-    return out;
+    const values = chainNoise(this.steps, n, noise);
+    return Array.from({ length: values.length / n }, (_, k) =>
+      tf.tensor2d(values.subarray(k * n, (k + 1) * n), [batch, this.actionDim]),
+    );
   }
 
   /**

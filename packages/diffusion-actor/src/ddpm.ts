@@ -10,14 +10,8 @@ import * as tf from '@tensorflow/tfjs';
 import { useWasmKernels } from './nn/fast.js';
 import { hostKind, registerHostKernel, runHostKernel } from './nn/host.js';
 import { withGrad } from './nn/layers.js';
+import type { StepCoefficients } from './schedule.js';
 import { DDPM_STEP_KERNEL } from './wasm/tfjs-kernels.js';
-
-export interface StepCoefficients {
-  sqrtRecipAlphaBar: number;
-  sqrtRecipM1AlphaBar: number;
-  c1: number;
-  c2: number;
-}
 
 const STEP_KERNEL = 'DiffcontractDdpmStep';
 registerHostKernel(STEP_KERNEL, 3, (inputs, [next, gx, ge], attrs) => {

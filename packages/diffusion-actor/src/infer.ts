@@ -9,10 +9,11 @@
  * mish(z) * m feeds only that product. The time embedding and the first layer's time block are
  * evaluated once per load (they do not depend on the state), so a step costs three products.
  */
+import { DEFAULT_DIFFUSION_CONFIG } from './config.js';
 import { sinusoidalEmbedding } from './embedding.js';
 import { tensorOf, type WeightsArtefact } from './nn/artefact.js';
 import type { NoiseSource } from './nn/noise.js';
-import { vpSchedule } from './schedule.js';
+import { chainNoise, type ReverseStep, reverseSteps, vpSchedule } from './schedule.js';
 import { Arena } from './wasm/kernels.js';
 
 /** Rows per pass: keeps a pass's activations in the L2 cache. Results do not depend on it. */
@@ -37,9 +38,8 @@ export class ActorInference {
   readonly actionDim: number;
   readonly steps: number;
   private readonly arena = new Arena(4 << 20);
-  /** per step i (0 = last): sqrt(1/ab), sqrt(1/ab - 1), c1, c2, sigma */
-  private readonly coef: { sr: number; srm1: number; c1: number; c2: number; sigma: number }[];
-  private stochastic = 0;
+  /** per step i (0 = last) */
+  private readonly coef: ReverseStep[];
   /** first layer's x_t block [A, H0] and state block [S, H0] */
   private inX!: Layer;
   private inS!: Layer;
@@ -56,17 +56,10 @@ export class ActorInference {
     this.steps = configNumber(config, 'steps');
     const schedule = vpSchedule({
       steps: this.steps,
-      betaMin: configNumber(config, 'betaMin', 0.1),
-      betaMax: configNumber(config, 'betaMax', 10),
+      betaMin: configNumber(config, 'betaMin', DEFAULT_DIFFUSION_CONFIG.betaMin),
+      betaMax: configNumber(config, 'betaMax', DEFAULT_DIFFUSION_CONFIG.betaMax),
     });
-    this.coef = Array.from({ length: this.steps }, (_, i) => ({
-      sr: schedule.sqrtRecipAlphaBar[i]!,
-      srm1: schedule.sqrtRecipM1AlphaBar[i]!,
-      c1: schedule.posteriorC1[i]!,
-      c2: schedule.posteriorC2[i]!,
-      sigma: i > 0 ? Math.sqrt(Math.max(schedule.posteriorVariance[i]!, 1e-20)) : 0,
-    }));
-    this.stochastic = this.coef.filter((c) => c.sigma > 0).length;
+    this.coef = reverseSteps(schedule);
     this.load(artefact);
   }
 
@@ -139,18 +132,7 @@ export class ActorInference {
     if (!Number.isInteger(count))
       throw new Error(`act: ${states.length} values is not a multiple of stateDim ${S}`);
     const n = count * A;
-    const draws = deterministic || !noise ? null : noise.normals(n * (1 + this.stochastic));
-    if (draws) {
-      // Scale each step's draw by its posterior deviation, in the order drawn (as actor.ts does).
-      let k = 1;
-      for (let i = this.steps - 1; i >= 0; i--) {
-        const sigma = this.coef[i]!.sigma;
-        if (sigma === 0) continue;
-        const part = draws.subarray(k * n, (k + 1) * n);
-        for (let j = 0; j < n; j++) part[j]! *= sigma;
-        k += 1;
-      }
-    }
+    const draws = deterministic || !noise ? null : chainNoise(this.coef, n, noise);
     const out = new Float32Array(n);
     for (let r0 = 0; r0 < count; r0 += CHUNK) {
       const rows = Math.min(CHUNK, count - r0);
@@ -227,7 +209,7 @@ export class ActorInference {
         zp = z;
       }
       if (c.sigma > 0) drawn += 1;
-      k.ddpmStep(rows * A, x, eps, zp, x, 0, 0, c.sr, c.srm1, c.c1, c.c2);
+      k.ddpmStep(rows * A, x, eps, zp, x, 0, 0, c.sqrtRecipAlphaBar, c.sqrtRecipM1AlphaBar, c.c1, c.c2);
     }
     k.clip(rows * A, x, x, -1, 1);
     out.set(arena.view(x, rows * A));

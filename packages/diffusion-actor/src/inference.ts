@@ -3,6 +3,7 @@
  * Nothing reachable from this entry imports @tensorflow/tfjs, so it runs where tfjs is not
  * installed; it loads dense, masked and compacted (pruned units removed) weights artefacts alike.
  */
+export { DEFAULT_DIFFUSION_CONFIG } from './config.js';
 export { ActorInference } from './infer.js';
 export {
   loadArtefact,
@@ -14,5 +15,13 @@ export {
   type WeightsManifest,
 } from './nn/artefact.js';
 export { createNoise, type NoiseSource, type NoiseState } from './nn/noise.js';
-export { type ScheduleOptions, type VpSchedule, vpSchedule } from './schedule.js';
+export {
+  chainNoise,
+  type ReverseStep,
+  reverseSteps,
+  type ScheduleOptions,
+  type StepCoefficients,
+  type VpSchedule,
+  vpSchedule,
+} from './schedule.js';
 export { wasmSimdSupported } from './wasm/kernels.js';

@@ -5,6 +5,8 @@
  * alpha_t = exp(-b_min / T - (b_max - b_min) (2t - 1) / (2 T^2)), beta_t = 1 - alpha_t, t = 1..T.
  * Arrays are indexed by i = t - 1 (0 = the last, least noisy step).
  */
+import type { NoiseSource } from './nn/noise.js';
+
 export interface VpSchedule {
   steps: number;
   alphas: Float64Array;
@@ -61,4 +63,54 @@ export function vpSchedule({ steps: T, betaMin = 0.1, betaMax = 10 }: ScheduleOp
     s.posteriorC2[i] = ((1 - prev) * Math.sqrt(alpha)) / (1 - prod);
   }
   return s;
+}
+
+/** One reverse step's constants: x0 = clip(sqrtRecipAlphaBar x - sqrtRecipM1AlphaBar eps), next = c1 x0 + c2 x (+ z). */
+export interface StepCoefficients {
+  sqrtRecipAlphaBar: number;
+  sqrtRecipM1AlphaBar: number;
+  c1: number;
+  c2: number;
+}
+
+export interface ReverseStep extends StepCoefficients {
+  /** posterior standard deviation of z (0 at the last step, i = 0, which adds no noise) */
+  sigma: number;
+}
+
+/**
+ * The reverse chain's constants per step i (0 = last), the one definition that training (the
+ * tfjs actor) and inference (the wasm forward pass) both run.
+ */
+export function reverseSteps(s: VpSchedule): ReverseStep[] {
+  return Array.from({ length: s.steps }, (_, i) => ({
+    sqrtRecipAlphaBar: s.sqrtRecipAlphaBar[i]!,
+    sqrtRecipM1AlphaBar: s.sqrtRecipM1AlphaBar[i]!,
+    c1: s.posteriorC1[i]!,
+    c2: s.posteriorC2[i]!,
+    sigma: i > 0 ? Math.sqrt(Math.max(s.posteriorVariance[i]!, 1e-20)) : 0,
+  }));
+}
+
+/**
+ * The noise of one chain over n values: x_T, then z of the stochastic steps T-1 .. 1 already scaled
+ * by their sigma, drawn from `noise` in one call of n (1 + #stochastic) values in that order (the
+ * order every implementation must keep, so one seed gives one contract); zeros without a source.
+ */
+export function chainNoise(
+  steps: readonly ReverseStep[],
+  n: number,
+  noise: NoiseSource | null,
+): Float32Array {
+  const stochastic = steps.filter((s) => s.sigma > 0).length;
+  const values = noise ? noise.normals(n * (1 + stochastic)) : new Float32Array(n * (1 + stochastic));
+  let k = 1;
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const sigma = steps[i]!.sigma;
+    if (sigma === 0) continue;
+    const part = values.subarray(k * n, (k + 1) * n);
+    for (let j = 0; j < n; j++) part[j]! *= sigma;
+    k += 1;
+  }
+  return values;
 }

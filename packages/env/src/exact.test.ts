@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import Fraction from 'fraction.js';
 import { describe, expect, it } from 'vitest';
 import {
+  binary64Parts,
   decimalOf,
   ExactNumberError,
   exactFromNumber,
@@ -14,7 +15,7 @@ import {
   toFloatContract,
   toFloatMarket,
 } from './exact.js';
-import { exactField, rationalToNumber } from './field.js';
+import { exactField, rationalToNumber, ratioToNumber } from './field.js';
 import { sampleMarkets } from './sampler.js';
 
 describe('parseExactNumber', () => {
@@ -99,6 +100,38 @@ describe('exact binary64 values', () => {
     // 1 + 2^-53 is a tie between 1 and 1 + 2^-52: half to even gives 1, anything above goes up.
     expect(rationalToNumber(new Fraction(2n ** 53n + 1n, 2n ** 53n))).toBe(1);
     expect(rationalToNumber(new Fraction(2n ** 80n + 2n ** 27n + 1n, 2n ** 80n))).toBe(1 + 2 ** -52);
+  });
+
+  it('binary64Parts: mantissa 2^exponent is the exact value, sign on the mantissa', () => {
+    expect(binary64Parts(-0.75)).toEqual({ mantissa: -(3n << 51n), exponent: -53 });
+    expect(binary64Parts(Number.MIN_VALUE)).toEqual({ mantissa: 1n, exponent: -1074 });
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (x) => {
+        const { mantissa, exponent } = binary64Parts(x);
+        const value =
+          exponent >= 0
+            ? new Fraction(mantissa << BigInt(exponent), 1n)
+            : new Fraction(mantissa, 1n << BigInt(-exponent));
+        expect(value.equals(exactFromNumber(x))).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('ratioToNumber of an unreduced pair is rationalToNumber of the reduced one', () => {
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: -(10n ** 40n), max: 10n ** 40n }),
+        fc.bigInt({ min: 1n, max: 10n ** 40n }),
+        fc.bigInt({ min: 1n, max: 2n ** 200n }),
+        (n, d, k) => {
+          expect(ratioToNumber(n * k, d * k)).toBe(rationalToNumber(new Fraction(n, d)));
+        },
+      ),
+      { numRuns: 500 },
+    );
+    // the sticky bit: a quotient just above a tie rounds up, where a truncated quotient would tie
+    expect(ratioToNumber(2n ** 80n + 2n ** 27n + 1n, 2n ** 80n)).toBe(1 + 2 ** -52);
   });
 
   it('markets and contracts convert both ways losslessly', () => {

@@ -1,4 +1,5 @@
 import Fraction from 'fraction.js';
+import { terminatingPlaces } from './decimal.js';
 import { rationalToNumber } from './field.js';
 import type { Contract, ExactContract, ExactMarket, Market, Rational } from './types.js';
 
@@ -51,24 +52,31 @@ export function parseExactNumber(text: string): Rational {
 
 const view = new DataView(new ArrayBuffer(8));
 
+/**
+ * A finite binary64 as mantissa * 2^exponent, both exact (the sign on the mantissa): the one
+ * decoding of the format, shared by every exact number type (env's Rational, optimum's lean Q).
+ */
+export function binary64Parts(x: number): { mantissa: bigint; exponent: number } {
+  if (!Number.isFinite(x)) throw new RangeError(`not a finite number (${x})`);
+  view.setFloat64(0, x);
+  const hi = view.getUint32(0);
+  const lo = view.getUint32(4);
+  const biased = (hi >>> 20) & 0x7ff;
+  let mantissa = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
+  let exponent = -1074;
+  if (biased !== 0) {
+    mantissa |= 1n << 52n;
+    exponent = biased - 1075;
+  }
+  if (hi >>> 31 === 1) mantissa = -mantissa;
+  return { mantissa, exponent };
+}
+
 /** The exact rational value of a finite binary64 (no rounding to a "nice" decimal, unlike new Fraction(0.1)). */
 export function exactFromNumber(x: number): Rational {
   if (!Number.isFinite(x)) throw new RangeError(`not a finite number (${x})`);
   if (Number.isSafeInteger(x)) return new Fraction(BigInt(x), 1n);
-  view.setFloat64(0, x);
-  const hi = view.getUint32(0);
-  const lo = view.getUint32(4);
-  const negative = hi >>> 31 === 1;
-  const biased = (hi >>> 20) & 0x7ff;
-  let mantissa = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
-  let exponent: number;
-  if (biased === 0) {
-    exponent = -1074;
-  } else {
-    mantissa |= 1n << 52n;
-    exponent = biased - 1075;
-  }
-  if (negative) mantissa = -mantissa;
+  const { mantissa, exponent } = binary64Parts(x);
   return exponent >= 0
     ? new Fraction(mantissa << BigInt(exponent), 1n)
     : new Fraction(mantissa, 1n << BigInt(-exponent));
@@ -80,19 +88,8 @@ export function exactFromNumber(x: number): Rational {
  */
 export function formatExact(r: Rational): string {
   const sign = r.s < 0n && r.n !== 0n ? '-' : '';
-  let d = r.d;
-  let twos = 0;
-  let fives = 0;
-  while (d % 2n === 0n) {
-    d /= 2n;
-    twos++;
-  }
-  while (d % 5n === 0n) {
-    d /= 5n;
-    fives++;
-  }
-  if (d !== 1n) return `${sign}${r.n}/${r.d}`;
-  const places = Math.max(twos, fives);
+  const places = terminatingPlaces(r.d);
+  if (places === null) return `${sign}${r.n}/${r.d}`;
   if (places === 0) return `${sign}${r.n}`;
   const scaled = ((r.n * 10n ** BigInt(places)) / r.d).toString().padStart(places + 1, '0');
   return `${sign}${scaled.slice(0, -places)}.${scaled.slice(-places)}`;

@@ -48,8 +48,11 @@ export const floatField: Field<number> = {
   toNumber: (x) => x,
 };
 
+/** Bits of n > 0 (hex text is a quarter of binary text's length, and this runs in optimum's loops). */
 function bitLength(n: bigint): number {
-  return n === 0n ? 0 : n.toString(2).length;
+  if (n === 0n) return 0;
+  const hex = n.toString(16);
+  return (hex.length - 1) * 4 + 32 - Math.clz32(Number.parseInt(hex[0]!, 16));
 }
 
 /**
@@ -58,10 +61,17 @@ function bitLength(n: bigint): number {
  * an integer quotient of >= 65 bits with a sticky low bit rounds correctly through Number(bigint).
  */
 export function rationalToNumber(r: Rational): number {
-  const n = r.n;
-  const d = r.d;
-  if (n === 0n) return 0;
-  const sign = r.s < 0n ? -1 : 1;
+  return ratioToNumber(r.s < 0n ? -r.n : r.n, r.d);
+}
+
+/**
+ * Nearest binary64 to numerator / denominator (denominator > 0; neither needs to be reduced): the
+ * one rational-to-double of the workspace, for fraction.js values and optimum's lean rationals alike.
+ */
+export function ratioToNumber(numerator: bigint, d: bigint): number {
+  if (numerator === 0n) return 0;
+  const sign = numerator < 0n ? -1 : 1;
+  const n = numerator < 0n ? -numerator : numerator;
   if (n <= 9007199254740992n && d <= 9007199254740992n) return (sign * Number(n)) / Number(d);
   const k = bitLength(n) - bitLength(d) - 66;
   let q: bigint;

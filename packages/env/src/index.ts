@@ -1,5 +1,6 @@
 export * from './allocation.js';
 export * from './batch.js';
+export * from './decimal.js';
 export * from './encoding.js';
 export * from './environment.js';
 export * from './exact.js';
@@ -10,6 +11,7 @@ export * from './model.js';
 export * from './numbers.js';
 export * from './pricing.js';
 export * from './pricing-exact.js';
+export * from './random.js';
 export * from './sampler.js';
 export * from './types.js';
 export * from './validate.js';

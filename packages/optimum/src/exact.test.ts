@@ -11,6 +11,7 @@ import Fraction from 'fraction.js';
 import { describe, expect, it } from 'vitest';
 import { closeRewards, exactAllocation, feasibleExact } from './closure.js';
 import { exactDualSimplex } from './exactdual.js';
+import { qFromNumber } from './finalize.js';
 import { flattenContract } from './items.js';
 import { ceilToGrid, Q, qMarket, qToNumber, roundToGrid } from './rational.js';
 
@@ -32,6 +33,17 @@ describe('Q (lean rationals)', () => {
         expect(Math.abs(qToNumber(qa) - a.valueOf())).toBeLessThanOrEqual(1e-14 * Math.abs(a.valueOf()));
       }),
       { numRuns: 300, seed: 7 },
+    );
+  });
+
+  it('qFromNumber is the exact binary64 value, and qToNumber takes it back', () => {
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (x) => {
+        const q = qFromNumber(x);
+        expect(q.toFraction().equals(exactFromNumber(x))).toBe(true);
+        expect(qToNumber(q)).toBe(x === 0 ? 0 : x);
+      }),
+      { numRuns: 500, seed: 3 },
     );
   });
 

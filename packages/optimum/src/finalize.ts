@@ -1,4 +1,4 @@
-import type { ContractItem, ExactContract, Rational } from '@diffcontract/env';
+import { binary64Parts, type ContractItem, type ExactContract, type Rational } from '@diffcontract/env';
 import { closeRewards, exactAllocation, feasibleExact } from './closure.js';
 import { unflattenContract } from './items.js';
 import { Q, type QMarket, qToNumber, roundToGrid } from './rational.js';
@@ -6,23 +6,11 @@ import { Q, type QMarket, qToNumber, roundToGrid } from './rational.js';
 /** Relative distance under which two contributions are treated as one pooled value. */
 export const POOL_TOLERANCE = 1e-9;
 
-const view = new DataView(new ArrayBuffer(8));
-
-/** The exact value of a finite binary64 as a Q (exactFromNumber without the normalising gcd). */
+/** The exact value of a finite binary64 as a Q (env's exactFromNumber without the normalising gcd). */
 export function qFromNumber(x: number): Q {
   if (!Number.isFinite(x)) throw new RangeError(`not a finite number (${x})`);
   if (Number.isSafeInteger(x)) return Q.int(BigInt(x));
-  view.setFloat64(0, x);
-  const hi = view.getUint32(0);
-  const lo = view.getUint32(4);
-  const biased = (hi >>> 20) & 0x7ff;
-  let mantissa = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
-  let exponent = -1074;
-  if (biased !== 0) {
-    mantissa |= 1n << 52n;
-    exponent = biased - 1075;
-  }
-  if (hi >>> 31 === 1) mantissa = -mantissa;
+  const { mantissa, exponent } = binary64Parts(x);
   return exponent >= 0 ? Q.int(mantissa << BigInt(exponent)) : new Q(mantissa, 1n << BigInt(-exponent));
 }
 

@@ -1,4 +1,4 @@
-import type { ExactMarket, Rational } from '@diffcontract/env';
+import { type ExactMarket, type Field, type Rational, ratioToNumber } from '@diffcontract/env';
 import Fraction from 'fraction.js';
 
 /**
@@ -97,6 +97,32 @@ export class Q {
 export const Q_ZERO = Q.int(0n);
 export const Q_ONE = Q.int(1n);
 
+const sign = (c: number): -1 | 0 | 1 => (c > 0 ? 1 : c < 0 ? -1 : 0);
+
+/** Q as env's Field, so env's generic model code (and optimum's own rows) run on it unchanged. */
+export const qField: Field<Q> = {
+  name: 'exact',
+  zero: Q_ZERO,
+  one: Q_ONE,
+  fromInt: (n) => {
+    if (!Number.isSafeInteger(n)) throw new RangeError(`qField.fromInt: not a safe integer (${n})`);
+    return Q.int(BigInt(n));
+  },
+  add: (x, y) => x.add(y),
+  sub: (x, y) => x.sub(y),
+  mul: (x, y) => x.mul(y),
+  div: (x, y) => x.div(y),
+  neg: (x) => x.neg(),
+  cmp: (x, y) => sign(x.cmp(y)),
+  lt: (x, y) => x.cmp(y) < 0,
+  le: (x, y) => x.cmp(y) <= 0,
+  gt: (x, y) => x.cmp(y) > 0,
+  max: (x, y) => (x.cmp(y) >= 0 ? x : y),
+  isZero: (x) => x.isZero(),
+  isFinite: () => true,
+  toNumber: (x) => qToNumber(x),
+};
+
 /** Smallest multiple of 1/grid that is >= r. */
 export function ceilToGrid(r: Q, grid: bigint): Q {
   const num = r.n * grid;
@@ -140,17 +166,12 @@ export function qMarket(market: ExactMarket): QMarket {
   };
 }
 
-function bitLength(n: bigint): number {
-  return n === 0n ? 0 : n.toString(16).length * 4;
-}
-
-/** Nearest-ish binary64 of a Q (exact to a few ulps, enough for LP data and reporting). */
+/**
+ * Nearest binary64 of a Q (env's ratioToNumber: correctly rounded, for LP data and reporting).
+ * Q itself stays here rather than in env: it is optimum's hot-loop rational (no gcd per operation),
+ * which only the closure and vertex solves need; at the package boundary values become env's
+ * fraction.js Rationals.
+ */
 export function qToNumber(r: Q): number {
-  const n = r.n < 0n ? -r.n : r.n;
-  const sign = r.n < 0n ? -1 : 1;
-  if (n <= 9007199254740992n && r.d <= 9007199254740992n) return (sign * Number(n)) / Number(r.d);
-  const shift = bitLength(n) - bitLength(r.d) - 64;
-  const quotient = shift >= 0 ? n / (r.d << BigInt(shift)) : (n << BigInt(-shift)) / r.d;
-  const half = Math.trunc(shift / 2);
-  return sign * Number(quotient) * 2 ** half * 2 ** (shift - half);
+  return ratioToNumber(r.n, r.d);
 }

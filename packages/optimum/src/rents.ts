@@ -1,6 +1,6 @@
-import type { Market } from '@diffcontract/env';
+import { type Field, floatField, type Market } from '@diffcontract/env';
 import { period2Item } from './items.js';
-import { Q, type QMarket } from './rational.js';
+import { type Q, type QMarket, qField } from './rational.js';
 
 /**
  * The constraints of model.md section 4 in rent form. With x = a q^2 fixed, write each reward as
@@ -21,15 +21,7 @@ export interface RentRow<N> {
   rhsCoef: N;
 }
 
-interface Ops<N> {
-  one: N;
-  neg(a: N): N;
-  sub(a: N, b: N): N;
-  mul(a: N, b: N): N;
-  isZero(a: N): boolean;
-}
-
-function build<N>(K: number, cost: N[], delta: N, transition: N[][], ops: Ops<N>): RentRow<N>[] {
+function build<N>(K: number, cost: N[], delta: N, transition: N[][], ops: Field<N>): RentRow<N>[] {
   const rows: RentRow<N>[] = [];
   const minusOne = ops.neg(ops.one);
   for (let i = 0; i < K; i++) {
@@ -67,28 +59,12 @@ function build<N>(K: number, cost: N[], delta: N, transition: N[][], ops: Ops<N>
   return rows;
 }
 
-const floatOps: Ops<number> = {
-  one: 1,
-  neg: (a) => -a,
-  sub: (a, b) => a - b,
-  mul: (a, b) => a * b,
-  isZero: (a) => a === 0,
-};
-
-const exactOps: Ops<Q> = {
-  one: Q.int(1n),
-  neg: (a) => a.neg(),
-  sub: (a, b) => a.sub(b),
-  mul: (a, b) => a.mul(b),
-  isZero: (a) => a.isZero(),
-};
-
 export function floatRentRows(market: Market<number>): RentRow<number>[] {
   const cost = market.theta.map((t) => 1 / t);
-  return build(market.theta.length, cost, market.delta, market.transition, floatOps);
+  return build(market.theta.length, cost, market.delta, market.transition, floatField);
 }
 
 /** Same rows, same order, exact: a float basis indexes both. */
 export function rentRows(market: QMarket): RentRow<Q>[] {
-  return build(market.K, market.cost, market.delta, market.transition, exactOps);
+  return build(market.K, market.cost, market.delta, market.transition, qField);
 }

@@ -6,11 +6,11 @@ import {
   actorUnitMasks,
   actorVariableKeepMasks,
 } from './actor-glue.js';
-import { actorDenoise, type NormalSource } from './chain.js';
 import { compactNetwork } from './compact.js';
 import { applyMasks } from './mask.js';
 import { cloneNetwork } from './network.js';
 import { lowestMask } from './schedule.js';
+import { actorDenoise, type NormalSource } from './test-chain.js';
 import { randomArray, rng } from './test-helpers.js';
 import { actorEpsForward, diffusionActorNetwork } from './topology.js';
 import type { PrunableNetwork } from './types.js';

@@ -1,12 +1,15 @@
 /**
  * Benchmark: one denoising chain (T = 5 steps, `actorDenoise`) of the diffusion actor on plain typed arrays, dense vs
- * compacted at several pruning ratios. Run with `pnpm --filter @diffcontract/pruning bench`.
+ * compacted at several pruning ratios, on the tests' reference chain (test-chain.ts) and the actor's
+ * schedule. Run with `pnpm --filter @diffcontract/pruning bench` (from the sources, with tsx).
  * Weights are random (seeded); speed does not depend on their values.
  */
-import { actorDenoise, type ReverseSchedule } from './chain.js';
+import { vpSchedule } from '@diffcontract/diffusion-actor/inference';
 import { compactNetwork } from './compact.js';
 import { magnitudeScores } from './importance.js';
 import { lowestMask, prunedCount } from './schedule.js';
+import { actorDenoise } from './test-chain.js';
+import { rng } from './test-helpers.js';
 import { diffusionActorNetwork } from './topology.js';
 import type { PrunableNetwork } from './types.js';
 
@@ -16,14 +19,10 @@ const STEPS = 5;
 const BATCH = 100; // one evaluation set of contracts
 const REPEATS = 5;
 
+/** Uniform in [-0.5, 0.5) from the tests' seeded stream. */
 function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
+  const next = rng(seed);
+  return () => next() - 0.5;
 }
 
 function fill(array: Float32Array, next: () => number, scale: number): Float32Array {
@@ -31,32 +30,7 @@ function fill(array: Float32Array, next: () => number, scale: number): Float32Ar
   return array;
 }
 
-/** VP schedule of model.md section 7 (b_min 0.1, b_max 10), the fields actorDenoise reads. */
-function vpSchedule(T: number): ReverseSchedule {
-  const f = () => new Float64Array(T);
-  const s = {
-    steps: T,
-    sqrtRecipAlphaBar: f(),
-    sqrtRecipM1AlphaBar: f(),
-    posteriorVariance: f(),
-    posteriorC1: f(),
-    posteriorC2: f(),
-  };
-  let prod = 1;
-  for (let i = 0; i < T; i++) {
-    const alpha = Math.exp(-0.1 / T - (9.9 * (2 * (i + 1) - 1)) / (2 * T * T));
-    const prev = prod;
-    prod *= alpha;
-    s.sqrtRecipAlphaBar[i] = Math.sqrt(1 / prod);
-    s.sqrtRecipM1AlphaBar[i] = Math.sqrt(1 / prod - 1);
-    s.posteriorVariance[i] = ((1 - alpha) * (1 - prev)) / (1 - prod);
-    s.posteriorC1[i] = ((1 - alpha) * Math.sqrt(prev)) / (1 - prod);
-    s.posteriorC2[i] = ((1 - prev) * Math.sqrt(alpha)) / (1 - prod);
-  }
-  return s;
-}
-
-const SCHEDULE = vpSchedule(STEPS);
+const SCHEDULE = vpSchedule({ steps: STEPS });
 
 /** Milliseconds per generated contract (median of REPEATS chains of T steps on BATCH states). */
 function timeChain(net: PrunableNetwork, next: () => number): number {

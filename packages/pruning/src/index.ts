@@ -6,7 +6,6 @@ export {
   actorVariableKeepMasks,
   type NamedTensor,
 } from './actor-glue.js';
-export { actorDenoise, type NormalSource, type ReverseSchedule } from './chain.js';
 export {
   type CompactionResult,
   compactNetwork,

@@ -2,19 +2,11 @@
  * Test-only helpers (excluded from the build): a seeded PRNG, random networks, and an independent
  * float64 forward/backward pass of chain MLPs with Adam, to check masking against real gradients.
  */
+import { uniformStream } from '@diffcontract/env';
 import type { Activation, DenseLayer, LayerArrays } from './types.js';
 
-/** mulberry32: small seeded PRNG, uniform in [0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded uniform stream of the tests (env's mulberry32, uniform in [0, 1)). */
+export const rng = uniformStream;
 
 export function randomArray(n: number, next: () => number, scale = 1): Float32Array {
   const out = new Float32Array(n);

@@ -1,3 +1,4 @@
+import { DEFAULT_DIFFUSION_CONFIG } from '@diffcontract/diffusion-actor/inference';
 import { describe, expect, it } from 'vitest';
 import { compactNetwork, networkFlops } from './compact.js';
 import { mlpForward } from './forward.js';
@@ -23,6 +24,20 @@ function randomActor(seed: number, pruneTimeOutput = false): PrunableNetwork {
 }
 
 describe('diffusionActorNetwork', () => {
+  it("defaults to diffusion-actor's own widths (one source: DEFAULT_DIFFUSION_CONFIG)", () => {
+    const net = diffusionActorNetwork({ stateDim: S, actionDim: A });
+    const E = DEFAULT_DIFFUSION_CONFIG.timeEmbedding;
+    const H = DEFAULT_DIFFUSION_CONFIG.hidden;
+    // the actor's time MLP is E -> 2E -> E (DiffusionActor), its eps MLP [A + E + S, ...hidden, A]
+    expect(net.layers.map((l) => [l.inDim, l.outDim])).toEqual([
+      [E, 2 * E],
+      [2 * E, E],
+      [A + E + S, H[0]],
+      ...H.slice(1).map((h, l) => [H[l], h]),
+      [H.at(-1), A],
+    ]);
+  });
+
   it('lays out the actor of model.md section 7', () => {
     const net = diffusionActorNetwork({ stateDim: S, actionDim: A });
     validateNetwork(net);

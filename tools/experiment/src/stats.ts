@@ -3,6 +3,7 @@
  * confidence intervals and a seeded paired bootstrap. Seeds are the unit of replication: each run's
  * number is one observation, never each market.
  */
+import { uniformStream } from '@diffcontract/env';
 
 export function mean(xs: readonly number[]): number {
   if (xs.length === 0) return Number.NaN;
@@ -54,17 +55,8 @@ export function tInterval(xs: readonly number[]): Interval {
   return { mean: m, lo: m - half, hi: m + half, n: xs.length };
 }
 
-/** mulberry32: a tiny seeded generator of uniforms in [0, 1), enough for resampling and random contracts. */
-export function uniformStream(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded uniform stream (env's mulberry32) of resampling and the random baselines. */
+export { uniformStream };
 
 /** Linear-interpolation quantile (type 7, as R and numpy default) of sorted values. */
 export function quantileSorted(sorted: readonly number[], p: number): number {

@@ -1,25 +1,18 @@
 /**
- * Scores a policy on the fixed evaluation set the way the training app does: the noise-free
- * contract, its U/U* and violation as it is, then exact repair and U/U* after repair.
+ * Scores a policy on the fixed evaluation set with the training app's evaluation
+ * (`@diffcontract/evaluation`): the noise-free contract, its U/U* and violation as it is, exact
+ * feasibility, then the delivered contract (exactly priced, or repaired) and its U/U*; U* is the
+ * exact optimum of the decimal market, as in every run.
  */
-import {
-  type ActionFormulation,
-  cloudUtility,
-  contractOfAction,
-  encodeState,
-  evaluationSet,
-  stateDim,
-  toDecimalContract,
-  toDecimalMarket,
-  violation,
-} from '@diffcontract/env';
-import { repairContract, solveOptimum } from '@diffcontract/optimum';
+
+import { type ActionFormulation, evaluationSet } from '@diffcontract/env';
+import { evalMarketsOf, evaluatePolicy, optimumFor } from '@diffcontract/evaluation';
 
 export interface EvaluationSummary {
   markets: number;
   meanRatioRaw: number;
   meanViolationRaw: number;
-  /** share of raw contracts with zero float violation */
+  /** share of raw contracts that are exactly feasible */
   feasibleShareRaw: number;
   meanRatioRepaired: number;
   minRatioRepaired: number;
@@ -31,33 +24,15 @@ export async function evaluateOnEvaluationSet(
   formulation: ActionFormulation = 'allocation',
   penalty = 5,
 ): Promise<EvaluationSummary> {
-  const markets = evaluationSet().slice(0, count);
-  const S = stateDim(markets[0]!.theta.length);
-  const states = new Float32Array(markets.length * S);
-  markets.forEach((m, i) => {
-    encodeState(m, states, i * S);
-  });
-  const actions = act(states);
-  const A = actions.length / markets.length;
-  const raw: number[] = [];
-  const viol: number[] = [];
-  const repaired: number[] = [];
-  for (let i = 0; i < markets.length; i++) {
-    const market = markets[i]!;
-    const contract = contractOfAction(market, actions, formulation, { penalty, offset: i * A });
-    const uStar = (await solveOptimum(market)).cloudUtility;
-    raw.push(cloudUtility(market, contract) / uStar);
-    viol.push(violation(market, contract));
-    const fixed = await repairContract(toDecimalMarket(market), toDecimalContract(contract));
-    repaired.push(fixed.cloudUtility / uStar);
-  }
-  const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+  const markets = evalMarketsOf(evaluationSet().slice(0, count));
+  const optimum = await optimumFor(markets.map((m) => m.exact));
+  const { summary } = await evaluatePolicy({ markets, optimum, act, formulation, penalty, certify: false });
   return {
-    markets: markets.length,
-    meanRatioRaw: mean(raw),
-    meanViolationRaw: mean(viol),
-    feasibleShareRaw: mean(viol.map((v) => (v === 0 ? 1 : 0))),
-    meanRatioRepaired: mean(repaired),
-    minRatioRepaired: Math.min(...repaired),
+    markets: summary.markets,
+    meanRatioRaw: summary.meanRatioRaw,
+    meanViolationRaw: summary.meanViolationRaw,
+    feasibleShareRaw: summary.feasibleShareRaw,
+    meanRatioRepaired: summary.meanRatioRepaired,
+    minRatioRepaired: summary.minRatioRepaired,
   };
 }

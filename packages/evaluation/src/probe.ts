@@ -1,8 +1,9 @@
 /**
- * The probe: a fixed set of held-out markets (own seed; neither training nor evaluation markets) on
- * which every metrics line measures the policy's noise-free contracts, raw and after exact repair,
- * against U*. The repaired figure is the one the evaluation reports, so the learning curve shows
- * progress towards it; the raw figures show how far the policy itself is from feasibility.
+ * The probe: a fixed set of held-out markets on which a learner measures its noise-free contracts
+ * while it trains, raw (the batched float evaluator, fast enough for every logging interval) and
+ * after exact repair, against U*. The raw figures show how far the policy itself is from
+ * feasibility; "feasible" here is the float violation being 0, the cheap test the curve can afford
+ * (the evaluation's is exact).
  */
 import {
   type ActionFormulation,
@@ -15,8 +16,7 @@ import {
   toDecimalMarket,
 } from '@diffcontract/env';
 import { repairContract } from '@diffcontract/optimum';
-import type { SacAgent } from '@diffcontract/sac';
-import { optimumFor } from './optimum-cache.js';
+import { optimumFor } from './optimum.js';
 
 export interface ProbeFigures {
   /** mean U/U* of the raw contracts */
@@ -30,7 +30,8 @@ export interface ProbeFigures {
 }
 
 export class Probe {
-  private readonly states32: Float32Array;
+  /** the probe markets' encoded states, float32 (what a policy acts on) */
+  readonly states: Float32Array;
   private readonly states64: Float64Array;
   private readonly evaluator: ReturnType<typeof createBatchEvaluator>;
   private readonly exact;
@@ -43,10 +44,10 @@ export class Probe {
   ) {
     const K = markets[0]!.theta.length;
     const S = stateDim(K);
-    this.states32 = new Float32Array(markets.length * S);
+    this.states = new Float32Array(markets.length * S);
     this.states64 = new Float64Array(markets.length * S);
     markets.forEach((m, i) => {
-      encodeState(m, this.states32, i * S);
+      encodeState(m, this.states, i * S);
       encodeState(m, this.states64, i * S);
     });
     this.evaluator = createBatchEvaluator(formulation, K, {
@@ -57,10 +58,10 @@ export class Probe {
     this.exact = markets.map(toDecimalMarket);
   }
 
-  /** Solves (or reads from the run's cache) U* of every probe market. */
+  /** Solves (or reads from the cache at `optimumCache`, see `optimumFor`) U* of every probe market. */
   static async create(
     markets: Market<number>[],
-    optimumCache: string,
+    optimumCache: string | undefined,
     formulation: ActionFormulation,
     penalty: number,
   ): Promise<Probe> {
@@ -73,9 +74,8 @@ export class Probe {
     );
   }
 
-  /** Noise-free actions: probing never consumes a training stream. */
-  async measure(agent: SacAgent): Promise<ProbeFigures> {
-    const actions = agent.act(this.states32, { deterministic: true });
+  /** Figures of the actions a policy takes on `states` (noise-free, by the caller's choice). */
+  async measure(actions: Float32Array): Promise<ProbeFigures> {
     const r = this.evaluator.evaluate(this.states64, actions, this.markets.length);
     const n = this.markets.length;
     const A = actions.length / n;

@@ -1,7 +1,8 @@
 /**
- * U* of the markets a run reports on (evaluation set, probe set), solved once per run and kept in
- * the run directory, so a resumed run or a later `eval` does not solve them again. Entries are keyed
- * by a hash of the exact market, so a cache can never answer for a different market.
+ * U* of the markets an evaluation reports on: always the exact optimum of the exact (decimal)
+ * market. A training run keeps them in its directory (solved once per run, so a resumed run or a
+ * later `eval` does not solve them again); entries are keyed by a hash of the exact market, so a
+ * cache can never answer for a different market.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -28,7 +29,8 @@ export function marketKey(market: ExactMarket): string {
   return createHash('sha256').update(formatMarketFile(market)).digest('hex');
 }
 
-function readCache(path: string): Map<string, OptimumEntry> {
+function readCache(path: string | undefined): Map<string, OptimumEntry> {
+  if (path === undefined) return new Map();
   try {
     const file = JSON.parse(readFileSync(path, 'utf8')) as CacheFile;
     if (file.version === 1 && Array.isArray(file.entries))
@@ -39,10 +41,13 @@ function readCache(path: string): Map<string, OptimumEntry> {
   return new Map();
 }
 
-/** U* for each market, from the cache at `cachePath` where present, solved (and added) otherwise. */
+/**
+ * U* for each market, from the cache at `cachePath` where present, solved (and added) otherwise;
+ * without a cache path every market is solved and nothing is written.
+ */
 export async function optimumFor(
   markets: readonly ExactMarket[],
-  cachePath: string,
+  cachePath?: string,
   onSolved?: (done: number, total: number) => void,
 ): Promise<OptimumEntry[]> {
   const cache = readCache(cachePath);
@@ -60,7 +65,7 @@ export async function optimumFor(
     out.push(entry);
     onSolved?.(out.length, markets.length);
   }
-  if (solved > 0) {
+  if (solved > 0 && cachePath !== undefined) {
     const file: CacheFile = { version: 1, entries: [...cache.values()] };
     writeFileAtomic(cachePath, `${JSON.stringify(file, null, 1)}\n`);
   }

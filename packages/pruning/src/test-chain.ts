@@ -18,8 +18,12 @@ export interface NormalSource {
 }
 
 /**
- * Reverse DDPM sampling with the actor's eps network on plain arrays, for fast inference with a
- * dense, masked or compacted network. Mirrors DiffusionActor's chain: x_T ~ N(0, I); for
+ * TEST-ONLY INDEPENDENT REFERENCE of the reverse chain (the one used in training and inference is
+ * diffusion-actor's: `reverseSteps`, `chainNoise`, the actor and `ActorInference`). This plain-array
+ * transcription of model.md section 7 lets pruning's tests check masks and compaction through whole
+ * chains without tfjs; it is excluded from the build and not exported.
+ *
+ * Reverse DDPM sampling with the actor's eps network on plain arrays: x_T ~ N(0, I); for
  * i = T-1 .. 0: x0 = clip(x sqrtRecipAlphaBar[i] - eps(x, i, s) sqrtRecipM1AlphaBar[i], -1, 1),
  * x <- c1[i] x0 + c2[i] x (+ sigma_i z for i > 0, sigma_i = sqrt(posteriorVariance[i])); returns
  * clip(x, -1, 1), `[batch x A]`. Draws are taken in one call of n (1 + #stochastic steps) values:
