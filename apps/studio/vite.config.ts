@@ -14,7 +14,7 @@ const Z3_FILES = ['z3-built.js', 'z3-built.wasm'];
 /**
  * z3's Emscripten build is loaded by a classic script (it defines the global initZ3 and starts its
  * pthread workers from its own URL), so it ships as two plain files under z3/ rather than through the
- * bundle.
+ * bundle; beside them the worker that compiles the wasm, which index.html starts by a fixed name.
  */
 function z3Files(): Plugin {
   return {
@@ -23,6 +23,7 @@ function z3Files(): Plugin {
       const out = join(options.dir ?? join(here, 'dist'), 'z3');
       mkdirSync(out, { recursive: true });
       for (const name of Z3_FILES) copyFileSync(join(z3Dir, name), join(out, name));
+      copyFileSync(join(here, 'static/z3-compile.js'), join(out, 'compile.js'));
     },
   };
 }

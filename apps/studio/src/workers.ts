@@ -67,16 +67,21 @@ export class Workers {
   private readonly z3 = new Client<CheckRequest>(this.z3Worker);
 
   constructor() {
-    // z3's wasm compiles in a third worker from the start; the compiled module goes to the z3
-    // worker over a channel of their own, not through this (busy) thread
-    const compiler = new Worker(new URL('./z3-compile.worker.ts', import.meta.url), { name: 'z3 compile' });
+    // z3's wasm compiles in a third worker, started by index.html before any module loaded (or
+    // here, in a page without that script); the compiled module goes to the z3 worker over a
+    // channel of their own, not through this (busy) thread
+    const early = (globalThis as { z3Compile?: { worker: Worker; error: string | null } }).z3Compile;
+    const compiler =
+      early?.worker ?? new Worker(new URL('z3/compile.js', document.baseURI), { name: 'z3 compile' });
     const channel = new MessageChannel();
     compiler.postMessage({ z3WasmPort: channel.port1 }, [channel.port1]);
     this.z3Worker.postMessage({ z3WasmPort: channel.port2 }, [channel.port2]);
-    compiler.onerror = (event) => {
-      const message: Z3WasmMessage = { z3WasmError: `its WebAssembly did not load (${event.message})` };
+    const failed = (reason: string) => {
+      const message: Z3WasmMessage = { z3WasmError: `its WebAssembly did not load (${reason})` };
       this.z3Worker.postMessage(message);
     };
+    if (early?.error) failed(early.error);
+    compiler.onerror = (event) => failed(event.message);
   }
 
   solve(marketText: string, progress?: OnProgress): Promise<OptimumReply> {

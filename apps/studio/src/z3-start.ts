@@ -2,7 +2,7 @@
  * How z3's Emscripten build starts in the z3 worker, arranged for a fast first proof (README,
  * "Speed"):
  * - its 35 MB wasm is compiled from the page's first moment, in a worker of its own
- *   (src/z3-compile.worker.ts), and the compiled module is posted here; Emscripten's
+ *   (static/z3-compile.js, started by index.html), and the compiled module is posted here; Emscripten's
  *   `instantiateWasm` hook instantiates that module instead of fetching and compiling the file
  *   again. Its pthreads receive the same module, so nothing is compiled twice;
  * - z3-solver 5.2.0's build has no pthread pool (PTHREAD_POOL_SIZE 0): every thread of the first

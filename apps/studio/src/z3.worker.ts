@@ -2,7 +2,7 @@
  * z3 in a classic worker. z3-solver's browser entry expects `initZ3` as a global, defined by its
  * Emscripten script z3-built.js, which must therefore be loaded as a classic script first; inside a
  * worker it cannot find its own URL, so the script its pthreads start from is handed to it here,
- * with the wasm src/z3-compile.worker.ts compiled (src/z3-start.ts).
+ * with the wasm static/z3-compile.js compiled (src/z3-start.ts).
  */
 import { checkContract, z3Session } from '@diffcontract/contract-checker';
 import { toFloatContract } from '@diffcontract/env';
@@ -21,7 +21,7 @@ const scope = globalThis as unknown as {
 };
 
 mark('z3 worker started');
-// The compiled wasm comes from src/z3-compile.worker.ts over the port the page sends first, or
+// The compiled wasm comes from static/z3-compile.js over the port the page sends first, or
 // the page says that worker failed.
 const wasm = new Promise<WebAssembly.Module>((resolve, reject) => {
   const settle = (message: Z3WasmMessage) => {
