@@ -73,6 +73,16 @@ export function ratioToNumber(numerator: bigint, d: bigint): number {
   const sign = numerator < 0n ? -1 : 1;
   const n = numerator < 0n ? -numerator : numerator;
   if (n <= 9007199254740992n && d <= 9007199254740992n) return (sign * Number(n)) / Number(d);
+  if (bitLength(n) - bitLength(d) + 1 <= -1021) {
+    // |n / d| < 2^-1021, where every double is a multiple of 2^-1074 (subnormals, and the normals of
+    // the lowest binade): round once at that ulp, ties to even. The path below would round to 53
+    // bits first and then again when scaling into the subnormals (seen: -9.72010112222078e-309).
+    const num = n << 1074n;
+    let q = num / d;
+    const twiceRem = (num % d) * 2n;
+    if (twiceRem > d || (twiceRem === d && (q & 1n) === 1n)) q += 1n;
+    return sign * Number(q) * Number.MIN_VALUE;
+  }
   const k = bitLength(n) - bitLength(d) - 66;
   let q: bigint;
   let rem: bigint;

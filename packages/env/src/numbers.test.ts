@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import Fraction from 'fraction.js';
 import { describe, expect, test } from 'vitest';
-import { rationalToNumber } from './field.js';
+import { ratioToNumber, rationalToNumber } from './field.js';
 import { exactContractOf, exactMarketOf, exactNumberOf } from './numbers.js';
 import { InputError } from './validate.js';
 
@@ -39,6 +39,23 @@ describe('exactNumberOf', () => {
         expect(rationalToNumber(exactNumberOf(String(x), 'x'))).toBe(x === 0 ? 0 : x);
         expect(rationalToNumber(exactNumberOf(x, 'x'))).toBe(x === 0 ? 0 : x);
       }),
+    );
+  });
+
+  test('subnormals round once, at their own ulp (ties to even)', () => {
+    const tiny = 2n ** 1074n; // Number.MIN_VALUE = 1 / tiny
+    expect(ratioToNumber(1n, 2n * tiny)).toBe(0); // half the smallest subnormal: tie, to even (0)
+    expect(ratioToNumber(3n, 2n * tiny)).toBe(2 * Number.MIN_VALUE); // 1.5: tie, to even (2)
+    expect(ratioToNumber(-5n, 4n * tiny)).toBe(-Number.MIN_VALUE); // 1.25 rounds down
+    expect(ratioToNumber(7n, 4n * tiny)).toBe(2 * Number.MIN_VALUE); // 1.75 rounds up
+    // found by the property above: 53-bit rounding then subnormal rounding was off by one ulp
+    const x = -9.72010112222078e-309;
+    expect(rationalToNumber(exactNumberOf(String(x), 'x'))).toBe(x);
+    fc.assert(
+      fc.property(fc.double({ min: -(2 ** -1021), max: 2 ** -1021, noNaN: true }), (y) => {
+        expect(rationalToNumber(exactNumberOf(y, 'y'))).toBe(y === 0 ? 0 : y);
+      }),
+      { numRuns: 2000 },
     );
   });
 
