@@ -41,10 +41,10 @@ describe('priceAllocationExactly', () => {
     expect(priceAllocationExactly(market, q)).toBeNull();
   });
 
-  it('implementable allocations: mostly certified from the float basis, exactly feasible, cost = the float LP value', () => {
+  it('implementable allocations: mostly verified from the float basis, exactly feasible, cost = the float LP value', () => {
     const rng = xoroshiro128plus(9);
     let implementable = 0;
-    let certified = 0;
+    let verified = 0;
     for (const m of sampleMarkets(17, 40)) {
       // contributions increasing in the reported type (period 1 and each period-2 row), like a policy's
       const draw = () => 0.2 + 1.5 * uniformFloat64(rng);
@@ -56,12 +56,12 @@ describe('priceAllocationExactly', () => {
       const market = toDecimalMarket(m);
       const r = priceAllocationExactly(market, q.map(exactFromNumber));
       if (r === null) continue; // degenerate to the last bit: callers fall back to a full exact solve
-      certified++;
+      verified++;
       expect(isFeasibleExact(market, r.contract)).toBe(true);
       expect(Math.abs(r.cost.valueOf() - float.cost)).toBeLessThan(1e-12 * (1 + float.cost));
     }
     expect(implementable).toBeGreaterThan(30);
     // seen: 46 of 56 with another stream; the rest go to optimum's exact dual simplex
-    expect(certified / implementable).toBeGreaterThan(0.7);
+    expect(verified / implementable).toBeGreaterThan(0.7);
   });
 });

@@ -61,7 +61,7 @@ function solveExact(A: Rational[], b: Rational[], m: number): Rational[] | null 
 
 /**
  * The cheapest rewards for the allocation q (flat item order) in exact rationals, or null when the
- * float basis does not certify them exactly (not implementable, or degenerate to the last bit).
+ * float basis does not verify them exactly (not implementable, or degenerate to the last bit).
  * `penalty` is lambda, the price of slack (default 5).
  */
 export function priceAllocationExactly(

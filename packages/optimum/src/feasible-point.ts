@@ -26,7 +26,7 @@ import { exactVertex, solveRewardLp } from './rewardlp.js';
  */
 export const INTERIOR_STEPS = [0, 1e-12, 1e-11, 1e-10, 1e-8, 1e-6, 1e-4, 1e-2, 1] as const;
 
-export interface CertifyOptions {
+export interface FeasiblePointOptions {
   lpTolerance: number;
   /** grid for a first, rounded attempt (null: no rounded attempt) */
   grid: bigint | null;
@@ -34,7 +34,7 @@ export interface CertifyOptions {
   keep?: readonly (Q | undefined)[];
 }
 
-export interface Certified extends ExactPoint {
+export interface FeasiblePoint extends ExactPoint {
   /** the eps of INTERIOR_STEPS that succeeded */
   eps: number;
 }
@@ -47,13 +47,13 @@ export function interiorAllocation(market: Market<number>): number[] {
   });
 }
 
-export function certifyPoint(
+export function exactlyFeasiblePoint(
   highs: Highs,
   float: Market<number>,
   exact: QMarket,
   point: { x: readonly number[]; reward: readonly number[] },
-  options: CertifyOptions,
-): Certified | null {
+  options: FeasiblePointOptions,
+): FeasiblePoint | null {
   const items = itemInfos(float);
   const interior = interiorAllocation(float);
   // Zero-weight items start from reward 0: the closure then gives them the least feasible reward,
@@ -72,7 +72,7 @@ export function certifyPoint(
     point.reward.map((r) => Math.max(0, r)),
   );
   const enough = target - 1e-6 * Math.max(1, Math.abs(target));
-  let best: Certified | null = null;
+  let best: FeasiblePoint | null = null;
   let bestUtility = Number.NEGATIVE_INFINITY;
   for (const eps of INTERIOR_STEPS) {
     const x = point.x.map((xv, v) => (1 - eps) * Math.max(0, xv) + eps * interior[v]!);
@@ -121,7 +121,7 @@ function attempt(
   start: Q[],
   snap: boolean,
   keep: readonly (Q | undefined)[] | undefined,
-  options: CertifyOptions,
+  options: FeasiblePointOptions,
 ): ExactPoint | null {
   const qExact = exactContributions(q, exact.qMax, options.grid, snap, keep);
   // Every construction that succeeds is a candidate and the cloud-best one wins (the grid one on

@@ -28,7 +28,7 @@ describe('agreement with an independent solver', () => {
       const result = await solveOptimum(c.market);
       expect(Math.abs(result.perES - c.perES)).toBeLessThanOrEqual(1e-7 * Math.abs(c.perES));
       // SLSQP's point is feasible only up to maxViolation, so it may exceed U* by about that much,
-      // but never the certified upper bound by more.
+      // but never the proven upper bound by more.
       expect(c.perES).toBeLessThanOrEqual(result.upperBound / c.market.esCount + 10 * c.maxViolation + 1e-12);
     }
   });

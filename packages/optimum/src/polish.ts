@@ -8,7 +8,7 @@ import { type ConstraintRow, type ItemInfo, slopeOfX, valueOfX } from './items.j
  * sum_v w_v (g(x_v) - R_v) subject to the binding rows as equalities. Newton steps on its KKT
  * system (with a ratio test that keeps every other constraint satisfied) converge quadratically to
  * the optimum of that face. The result is only a better starting point: feasibility is made exact
- * afterwards and the caller keeps whichever point certifies the higher utility.
+ * afterwards and the caller keeps whichever point makes the higher exact utility.
  */
 export interface PolishInput {
   market: Market<number>;

@@ -66,7 +66,7 @@ describe('pricing layer against the exact optimum', () => {
     expect((await checkContract(market, priced.contract)).verdict).toBe('certified');
   }, 60_000);
 
-  it("env's certified basis is never dearer than repair's exact vertex, and agrees to 1e-12", async () => {
+  it("env's verified basis is never dearer than repair's exact vertex, and agrees to 1e-12", async () => {
     let compared = 0;
     for (const float of evaluationSet().slice(0, 12)) {
       const market = toDecimalMarket(float);

@@ -1,8 +1,8 @@
 /**
  * An allocation's cheapest rewards in exact rationals (model.md section 6.1), so a delivered
  * contract is exactly feasible whenever its allocation is implementable. First env's
- * priceAllocationExactly: the pricing LP's float basis re-solved and certified in rationals (the
- * same LP definition, pricingData, in both number systems). When that basis does not certify
+ * priceAllocationExactly: the pricing LP's float basis re-solved and verified in rationals (the
+ * same LP definition, pricingData, in both number systems). When that basis does not verify
  * (degenerate to the last bit, or not implementable), repair.ts: it keeps q with the exact
  * cloud-best rewards (the cheapest, for a fixed q) from its own exact dual simplex, or moves to the
  * nearest implementable allocation.

@@ -11,7 +11,7 @@ import {
   validateMarket,
 } from '@diffcontract/env';
 import type { Highs } from 'highs';
-import { certifyPoint } from './certify.js';
+import { exactlyFeasiblePoint } from './feasible-point.js';
 import { closeRewards, exactAllocation, feasibleExact } from './closure.js';
 import { type OptimumOptions, resolveOptions } from './config.js';
 import { gridOf, qFromNumber, toExactContract } from './finalize.js';
@@ -42,7 +42,7 @@ export interface RepairResult {
  *    over (x, R) satisfying every constraint, an LP, with the rewards' cost as a lesser term so
  *    that ties go to the allocation that is cheap to implement. Items the LP leaves where they were keep
  *    their exact q; moved ones are rounded to the 2^-gridBits grid; rewards are again the exact
- *    cloud-best ones, and a boundary point is nudged inside (certify.ts) when rounding breaks it.
+ *    cloud-best ones, and a boundary point is nudged inside (feasible-point.ts) when rounding breaks it.
  */
 export async function repairContract(
   market: MarketInput,
@@ -93,7 +93,7 @@ export function repairContractWith(
   const nearest = nearestImplementable(highs, float, xFloat, config.lpTolerance);
   const tolerance = 1e-12 * Math.max(1, float.a * float.qMax * float.qMax);
   const keep = nearest.x.map((xv, v) => (Math.abs(xv - xFloat[v]!) <= tolerance ? q[v] : undefined));
-  const made = certifyPoint(highs, float, qm, nearest, {
+  const made = exactlyFeasiblePoint(highs, float, qm, nearest, {
     lpTolerance: config.lpTolerance,
     grid: gridOf(config.gridBits),
     keep,
@@ -131,7 +131,7 @@ function nearestImplementable(
   // was an arbitrary one of them. One unit of distance is priced at ten times the most a unit of
   // energy can cost the cloud (weight / theta_1), so the repair still moves q as little as it can
   // and, among near allocations, takes one that is cheap to implement. (The exact rewards are
-  // rebuilt in certify.ts either way; there the cloud-best construction is kept.)
+  // rebuilt in feasible-point.ts either way; there the cloud-best construction is kept.)
   const maxWeight = Math.max(...items.map((it) => it.weight));
   const distanceWeight = (10 * maxWeight) / market.theta[0]!;
   // Columns: x (0..n-1), R (n..2n-1), e = |x - target| (2n..3n-1). HiGHS maximises here.

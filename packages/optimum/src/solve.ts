@@ -1,6 +1,6 @@
 import { type Contract, cloudUtility, type ExactContract, toFloatContract } from '@diffcontract/env';
 import type { Highs } from 'highs';
-import { certifyPoint } from './certify.js';
+import { exactlyFeasiblePoint } from './feasible-point.js';
 import { type OptimumOptions, resolveOptions } from './config.js';
 import { gridOf, toExactContract } from './finalize.js';
 import { highsRuntime } from './highs.js';
@@ -29,7 +29,7 @@ export interface OptimumResult {
 }
 
 /**
- * The optimal contract of model.md section 5 with a certified gap. Loads HiGHS on first use.
+ * The optimal contract of model.md section 5 with a proven gap. Loads HiGHS on first use.
  * `market` may be floats or exact rationals; the exact contract is feasible for it as given.
  */
 export async function solveOptimum(
@@ -74,7 +74,7 @@ export function solveOptimumWith(
       }
       const last = outer.iterations === config.maxIterations;
       if ((state.upper - lower) / scale <= config.gapTolerance / 2 || last) {
-        const result = certify(highs, pair, qm, state, points, config);
+        const result = bestFeasible(highs, pair, qm, state, points, config);
         if (result !== null && (best === null || result.cloudUtility > best.cloudUtility)) best = result;
         if (best !== null) {
           best.upperBound = Math.min(best.upperBound, N * state.upper);
@@ -107,12 +107,12 @@ interface Point {
 }
 
 function relativeGap(upper: number, lower: number): number {
-  // Clamped at 0: an LP value a rounding error below the certified utility is not a negative gap.
+  // Clamped at 0: an LP value a rounding error below the exact utility is not a negative gap.
   return Math.max(0, (upper - lower) / Math.max(Math.abs(upper), Number.MIN_VALUE));
 }
 
 /** The best exactly feasible contract next to one of the points (polished first). */
-function certify(
+function bestFeasible(
   highs: Highs,
   pair: MarketPair,
   qm: QMarket,
@@ -123,7 +123,7 @@ function certify(
   const { float } = pair;
   let best: OptimumResult | null = null;
   for (const point of points) {
-    const made = certifyPoint(highs, float, qm, point, {
+    const made = exactlyFeasiblePoint(highs, float, qm, point, {
       lpTolerance: config.lpTolerance,
       grid: gridOf(config.gridBits),
     });
