@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import Fraction from 'fraction.js';
 import { describe, expect, test } from 'vitest';
-import { ratioToNumber, rationalToNumber } from './field.js';
+import { rationalToNumber, ratioToNumber } from './field.js';
 import { exactContractOf, exactMarketOf, exactNumberOf } from './numbers.js';
 import { InputError } from './validate.js';
 

@@ -11,9 +11,9 @@ import {
   validateMarket,
 } from '@diffcontract/env';
 import type { Highs } from 'highs';
-import { exactlyFeasiblePoint } from './feasible-point.js';
 import { closeRewards, exactAllocation, feasibleExact } from './closure.js';
 import { type OptimumOptions, resolveOptions } from './config.js';
+import { exactlyFeasiblePoint } from './feasible-point.js';
 import { gridOf, qFromNumber, toExactContract } from './finalize.js';
 import { createModel, highsRuntime, type LinearProgram, runModel } from './highs.js';
 import { constraintRows, flattenContract, itemInfos } from './items.js';

@@ -1,7 +1,7 @@
 import { type Contract, cloudUtility, type ExactContract, toFloatContract } from '@diffcontract/env';
 import type { Highs } from 'highs';
-import { exactlyFeasiblePoint } from './feasible-point.js';
 import { type OptimumOptions, resolveOptions } from './config.js';
+import { exactlyFeasiblePoint } from './feasible-point.js';
 import { gridOf, toExactContract } from './finalize.js';
 import { highsRuntime } from './highs.js';
 import { type AnyMarket, type MarketPair, marketPair } from './market.js';
