@@ -100,6 +100,17 @@ export interface Results {
     | null;
 }
 
+/** Run-by-run comparison with the runs of an earlier results.json (a full run's or a subset's). */
+function compareWith(file: string, results: readonly RunResult[]): NonNullable<Results['reproducibility']> {
+  const earlier = JSON.parse(readFileSync(file, 'utf8')) as Pick<Results, 'runs' | 'generated'>;
+  return {
+    ...compareRuns(results, earlier.runs),
+    against: file,
+    againstDate: earlier.generated.date,
+    againstCommit: earlier.generated.code?.commit ?? null,
+  };
+}
+
 /** The code that trained the runs (runs/code.json), when recorded. */
 function recordedCode(runsDir: string): CodeVersion | null {
   const file = join(runsDir, 'code.json');
@@ -274,15 +285,7 @@ export async function analyse(opts: AnalyseOptions): Promise<Results> {
     randomContract,
     reproducibility: null,
   };
-  if (opts.compare) {
-    const earlier = JSON.parse(readFileSync(opts.compare, 'utf8')) as Results;
-    res.reproducibility = {
-      ...compareRuns(results, earlier.runs),
-      against: opts.compare,
-      againstDate: earlier.generated.date,
-      againstCommit: earlier.generated.code?.commit ?? null,
-    };
-  }
+  if (opts.compare) res.reproducibility = compareWith(opts.compare, results);
 
   write(join(out, 'results.json'), `${JSON.stringify(res, null, 1)}\n`);
   write(join(out, 'table.md'), renderTable(res));
@@ -377,14 +380,8 @@ export function writeSubsetResults(opts: {
   };
   let line = '';
   if (opts.compare) {
-    const earlier = JSON.parse(readFileSync(opts.compare, 'utf8')) as Pick<Results, 'runs' | 'generated'>;
-    const c = compareRuns(results, earlier.runs);
-    res.reproducibility = {
-      ...c,
-      against: opts.compare,
-      againstDate: earlier.generated.date,
-      againstCommit: earlier.generated.code?.commit ?? null,
-    };
+    const c = compareWith(opts.compare, results);
+    res.reproducibility = c;
     line = `compared with ${opts.compare}: ${c.identical} of ${c.compared} runs identical to the last bit${c.differing.length > 0 ? `; differing: ${c.differing.join(' ')}` : ''}\n`;
   }
   write(join(opts.out, 'results.json'), `${JSON.stringify(res, null, 1)}\n`);

@@ -15,9 +15,7 @@ const METRIC_NAMES: Record<Metric, string> = {
 const FORMULATION_NAMES = { allocation: 'allocation formulation', contract: 'contract formulation' };
 
 import type { Results } from './analyse.js';
-import { type Interval, tInterval } from './stats.js';
-
-const avg = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+import { type Interval, mean, tInterval } from './stats.js';
 
 /** The timed policies by rho_p, with the t-interval of their median speed-ups. */
 function speedGroups(res: Results) {
@@ -110,7 +108,7 @@ function comparisonLines(res: Results): string[] {
   ];
   for (const c of res.comparison) {
     lines.push(
-      `| ${c.formulation ?? 'contract'} | ${METRIC_NAMES[c.metric]} | ${c.seeds.length} | ${f3(avg(c.edmsac))} | ${f3(avg(c.dmsac))} | ${ci(c.difference)} | ${ci(c.relative, 100, 1)} % |`,
+      `| ${c.formulation ?? 'contract'} | ${METRIC_NAMES[c.metric]} | ${c.seeds.length} | ${f3(mean(c.edmsac))} | ${f3(mean(c.dmsac))} | ${ci(c.difference)} | ${ci(c.relative, 100, 1)} % |`,
     );
   }
   return lines;
@@ -124,7 +122,7 @@ function speedLines(res: Results): string[] {
   ];
   for (const g of speedGroups(res)) {
     lines.push(
-      `| ${g.ratio} | ${g.items.length} | ${speedInterval(g.speedup)} | ${avg(g.items.map((s) => s.denseMsPerContract)).toFixed(4)} | ${avg(g.items.map((s) => s.compactMsPerContract)).toFixed(4)} | ${avg(g.items.map((s) => s.flops.before / s.flops.after)).toFixed(2)}x |`,
+      `| ${g.ratio} | ${g.items.length} | ${speedInterval(g.speedup)} | ${mean(g.items.map((s) => s.denseMsPerContract)).toFixed(4)} | ${mean(g.items.map((s) => s.compactMsPerContract)).toFixed(4)} | ${mean(g.items.map((s) => s.flops.before / s.flops.after)).toFixed(2)}x |`,
     );
   }
   lines.push(
@@ -196,8 +194,8 @@ export function claimLines(res: Results): string[] {
     (c) => (c.formulation ?? 'contract') === 'allocation' && c.metric === 'ratioRepaired',
   );
   if (quality && quality.seeds.length > 0) {
-    const dm = avg(quality.dmsac);
-    const ed = avg(quality.edmsac);
+    const dm = mean(quality.dmsac);
+    const ed = mean(quality.edmsac);
     // Delivered contracts are feasible, so U <= U* on every market: no policy's mean U/U* exceeds 1,
     // and no policy can beat DMSAC by more than 1/dm - 1 in relative terms.
     const headroom = 1 / dm - 1;
@@ -227,7 +225,7 @@ export function claimLines(res: Results): string[] {
   if (contractQuality && contractQuality.seeds.length > 0 && res.contractTable.length > 0) {
     const rel = contractQuality.relative;
     out.push(
-      `- In the paper's contract formulation, far from the optimum (DMSAC ${f3(avg(contractQuality.dmsac))}, EDMSAC ${f3(avg(contractQuality.edmsac))} after repair), the relative difference is ${ci(rel, 100, 1)} % (${contractQuality.seeds.length} seeds): ${contractQuality.difference.lo > 0 ? 'EDMSAC ahead' : contractQuality.difference.hi < 0 ? 'EDMSAC behind' : 'not detectable'} by its t-interval ${ci(contractQuality.difference)}.`,
+      `- In the paper's contract formulation, far from the optimum (DMSAC ${f3(mean(contractQuality.dmsac))}, EDMSAC ${f3(mean(contractQuality.edmsac))} after repair), the relative difference is ${ci(rel, 100, 1)} % (${contractQuality.seeds.length} seeds): ${contractQuality.difference.lo > 0 ? 'EDMSAC ahead' : contractQuality.difference.hi < 0 ? 'EDMSAC behind' : 'not detectable'} by its t-interval ${ci(contractQuality.difference)}.`,
     );
   }
   const groups = speedGroups(res);
