@@ -12,12 +12,12 @@ import {
   evaluatePolicy,
   optimumFor,
 } from '@diffcontract/evaluation';
+import { scatterChart } from '@diffcontract/report';
 import type { Actor } from '@diffcontract/sac';
 import type { TrainConfig } from './config.js';
 import { UsageError } from './config-load.js';
 import { createProgress, type Io } from './progress.js';
 import { RUN_FILES, writeJson } from './rundir.js';
-import { scatterChart } from './svg.js';
 
 export interface EvaluateRunOptions {
   runDir: string;

@@ -1,15 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createProgress, formatDuration } from './progress.js';
-
-describe('formatDuration', () => {
-  it('prints seconds, minutes and hours', () => {
-    expect(formatDuration(0)).toBe('0s');
-    expect(formatDuration(59.4)).toBe('59s');
-    expect(formatDuration(61)).toBe('1m01s');
-    expect(formatDuration(3725)).toBe('1h02m');
-    expect(formatDuration(Number.NaN)).toBe('?');
-  });
-});
+import { createProgress } from './progress.js';
 
 describe('plain progress (not a terminal)', () => {
   it('prints one line per logging interval with an ETA from the observed rate', () => {

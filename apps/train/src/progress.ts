@@ -2,6 +2,7 @@
  * Progress display: a bar with ETA on a terminal, plain periodic lines otherwise (CI logs, pipes,
  * in-process tests), so logs stay readable when nobody watches them live.
  */
+import { formatDuration } from '@diffcontract/report';
 import cliProgress from 'cli-progress';
 
 /** Where the CLI writes; tests pass string collectors. */
@@ -27,14 +28,6 @@ export interface Progress {
   /** `logged` marks a logging interval: the plain display prints a line only then. */
   update(done: number, info: ProgressInfo, logged: boolean): void;
   stop(): void;
-}
-
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return '?';
-  const s = Math.round(seconds);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
 const fmt = (v: number | undefined, digits: number) =>

@@ -5,9 +5,9 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '@diffcontract/env';
 import type { EvalReport } from '@diffcontract/evaluation';
+import { lineChart } from '@diffcontract/report';
 import type { TrainConfig } from './config.js';
 import { type MetricsLine, RUN_FILES } from './rundir.js';
-import { lineChart } from './svg.js';
 
 export interface RunTiming {
   /** training loop, summed over resumed sessions */

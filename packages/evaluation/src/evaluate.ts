@@ -25,7 +25,7 @@ import { type EvalReport, type MarketResult, summarise } from './summary.js';
 
 export interface EvaluateOptions {
   markets: EvalMarket[];
-  /** U* and its certified gap per market (`optimumFor`) */
+  /** U* and its proven gap per market (`optimumFor`) */
   optimum: readonly { uStar: number; gap: number }[];
   /** the policy's noise-free actions: `count * stateDim` states in, `count * actionDim` actions in [-1, 1] out */
   act: (states: Float32Array) => Float32Array;

@@ -16,7 +16,7 @@ export interface OptimumEntry {
   uStar: number;
   /** upper bound on U* from the solver's relaxation */
   upperBound: number;
-  /** certified relative gap (upperBound - uStar) / |upperBound| */
+  /** proven relative gap (upperBound - uStar) / |upperBound| */
   gap: number;
 }
 

@@ -2,7 +2,7 @@
 
 export interface MarketResult {
   name: string;
-  /** U* (N included) of the exact optimum, and its certified relative gap */
+  /** U* (N included) of the exact optimum, and its proven relative gap */
   uStar: number;
   uStarGap: number;
   raw: { utility: number; ratio: number; violation: number; feasible: boolean };

@@ -12,7 +12,6 @@ import {
   baselineRow,
   type ConfigRow,
   compareRuns,
-  curveBand,
   pairedComparison,
   type RunComparison,
   type RunResult,
@@ -21,10 +20,9 @@ import {
   stat,
 } from './aggregate.js';
 import { type BaselineSummary, evaluateRandomPolicy, optimumOfEvaluationSet } from './baseline.js';
-import { type BandSeries, renderBandChart } from './chart.js';
 import type { CodeVersion } from './code.js';
+import { LABELS, writeFigures } from './figures.js';
 import { type Design, type Formulation, type RunSpec, sweepPointRuns, updatesPerRun } from './plan.js';
-import { renderReadme, renderTable } from './report.js';
 import { type SpeedResult, timeDenseVsCompacted } from './speed.js';
 
 export interface AnalyseOptions {
@@ -42,12 +40,10 @@ export interface AnalyseOptions {
   compare?: string;
 }
 
-const COLORS = { edmsac: '#d62728', dmsac: '#1f77b4', sac: '#2ca02c', random: '#7f7f7f' } as const;
 export const RANDOM_LABELS: Record<Formulation, string> = {
   allocation: 'random allocation',
   contract: 'random contract',
 };
-export const LABELS = { edmsac: 'EDMSAC', dmsac: 'DMSAC', sac: 'Gaussian SAC' } as const;
 
 export interface SweepPoint {
   value: number;
@@ -115,52 +111,6 @@ function compareWith(file: string, results: readonly RunResult[]): NonNullable<R
 function recordedCode(runsDir: string): CodeVersion | null {
   const file = join(runsDir, 'code.json');
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as CodeVersion) : null;
-}
-
-function write(path: string, text: string): void {
-  writeFileAtomic(path, text);
-}
-
-/**
- * One algorithm's learning curve, raw (the float contract) or delivered (made exactly feasible: priced
- * or repaired), each on its own axis: delivered values of the contract formulation reach thousands
- * below zero on a few markets and would flatten the raw curve on a shared one.
- */
-function curveChart(title: string, runs: readonly RunResult[], color: string, repaired: boolean): string {
-  const curves = runs.map((r) => r.curve);
-  const key = repaired ? 'probeRatioRepaired' : 'probeRatio';
-  const series: BandSeries[] = [
-    { name: repaired ? 'delivered' : 'raw', color, dashed: repaired, points: curveBand(curves, key) },
-  ];
-  return renderBandChart({
-    title: `${title}: probe U/U* ${repaired ? 'delivered' : 'raw'} (mean ± 1 sd, ${runs.length} seeds)`,
-    xLabel: 'SAC updates',
-    yLabel: repaired ? 'U/U* delivered' : 'U/U* raw',
-    series,
-    hLines: [{ y: 1, label: 'optimum' }],
-  });
-}
-
-/** A sweep: mean U/U* raw and delivered, mean ± 1 sd over seeds. */
-function sweepChart(title: string, xLabel: string, points: readonly SweepPoint[]): string {
-  const band = (key: 'ratioRaw' | 'ratioRepaired') =>
-    points.map((p) => ({
-      x: p.value,
-      y: p.row[key].mean,
-      lo: p.row[key].mean - p.row[key].std,
-      hi: p.row[key].mean + p.row[key].std,
-    }));
-  return renderBandChart({
-    title,
-    xLabel,
-    yLabel: 'final U/U* (evaluation markets)',
-    markers: true,
-    series: [
-      { name: 'raw', color: COLORS.edmsac, points: band('ratioRaw') },
-      { name: 'delivered', color: '#555', dashed: true, points: band('ratioRepaired') },
-    ],
-    hLines: [{ y: 1, label: 'optimum' }],
-  });
 }
 
 export async function analyse(opts: AnalyseOptions): Promise<Results> {
@@ -286,55 +236,9 @@ export async function analyse(opts: AnalyseOptions): Promise<Results> {
     reproducibility: null,
   };
   if (opts.compare) res.reproducibility = compareWith(opts.compare, results);
-
-  write(join(out, 'results.json'), `${JSON.stringify(res, null, 1)}\n`);
-  write(join(out, 'table.md'), renderTable(res));
-  for (const algo of ['edmsac', 'dmsac', 'sac'] as const) {
-    write(join(out, `curve-${algo}.svg`), curveChart(LABELS[algo], main(algo), COLORS[algo], false));
-    write(join(out, `curve-${algo}-repaired.svg`), curveChart(LABELS[algo], main(algo), COLORS[algo], true));
-  }
-  const comparisonChart = (title: string, pick: typeof main, algos: readonly RunSpec['algo'][]) =>
-    renderBandChart({
-      title,
-      xLabel: 'SAC updates',
-      yLabel: 'U/U* delivered',
-      series: algos.map((a) => ({
-        name: LABELS[a],
-        color: COLORS[a],
-        points: curveBand(
-          pick(a).map((r) => r.curve),
-          'probeRatioRepaired',
-        ),
-      })),
-      hLines: [{ y: 1, label: 'optimum' }],
-    });
-  write(
-    join(out, 'curve-comparison.svg'),
-    comparisonChart('Allocation formulation: probe U/U* delivered (mean ± 1 sd over seeds)', main, [
-      'edmsac',
-      'dmsac',
-      'sac',
-    ]),
-  );
-  if (contract('edmsac').length > 0)
-    write(
-      join(out, 'curve-contract.svg'),
-      comparisonChart('Contract formulation: probe U/U* after repair (mean ± 1 sd over seeds)', contract, [
-        'edmsac',
-        'dmsac',
-      ]),
-    );
-  write(
-    join(out, 'sweep-rho.svg'),
-    sweepChart('EDMSAC: pruning rate rho_p (mean ± 1 sd)', 'rho_p', sweeps.rho),
-  );
-  write(
-    join(out, 'sweep-steps.svg'),
-    sweepChart('EDMSAC: denoising steps T (mean ± 1 sd)', 'T', sweeps.steps),
-  );
   res.generated.analysisSeconds = (performance.now() - t0) / 1000;
-  write(join(out, 'results.json'), `${JSON.stringify(res, null, 1)}\n`);
-  write(join(out, 'README.md'), renderReadme(res));
+  writeFileAtomic(join(out, 'results.json'), `${JSON.stringify(res, null, 1)}\n`);
+  writeFigures(res, runs, out);
   return res;
 }
 
@@ -384,6 +288,6 @@ export function writeSubsetResults(opts: {
     res.reproducibility = c;
     line = `compared with ${opts.compare}: ${c.identical} of ${c.compared} runs identical to the last bit${c.differing.length > 0 ? `; differing: ${c.differing.join(' ')}` : ''}\n`;
   }
-  write(join(opts.out, 'results.json'), `${JSON.stringify(res, null, 1)}\n`);
+  writeFileAtomic(join(opts.out, 'results.json'), `${JSON.stringify(res, null, 1)}\n`);
   return line;
 }

@@ -11,11 +11,12 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '@diffcontract/env';
+import { formatDuration } from '@diffcontract/report';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { codeVersion } from './code.js';
 import { codeIdentity } from './grid.js';
 import { DESIGNS, MODES, type Mode, planRuns, type RunSpec, trainConfigFile } from './plan.js';
-import { createQueueProgress, formatDuration } from './progress.js';
+import { createQueueProgress } from './progress.js';
 import { runQueue, runState } from './queue.js';
 import { InputError, parseQueueTarget, type QueueTarget } from './queue-target.js';
 import { connectRedis } from './redis.js';
@@ -259,7 +260,24 @@ async function work(opts: WorkerCliOptions): Promise<number> {
   }
 }
 
-type Invocation = { command: 'run'; opts: Options } | { command: 'worker'; opts: WorkerCliOptions };
+type Invocation =
+  | { command: 'run'; opts: Options }
+  | { command: 'worker'; opts: WorkerCliOptions }
+  | { command: 'render'; dir: string };
+
+/** Redraws a results directory's table, figures and README from its results.json. */
+async function render(dir: string): Promise<number> {
+  const out = resolve(process.env.INIT_CWD ?? process.cwd(), dir);
+  try {
+    const { renderResultsDir } = await import('./figures.js');
+    renderResultsDir(out);
+  } catch (e) {
+    process.stderr.write(`diffcontract-experiment: ${(e as Error).message}\n`);
+    return e instanceof InputError ? 2 : 1;
+  }
+  process.stdout.write(`redrew table.md, the figures and README.md in ${out}\n`);
+  return 0;
+}
 
 export function buildProgram(onParsed: (i: Invocation) => void = () => {}): Command {
   const program = new Command('diffcontract-experiment')
@@ -310,6 +328,13 @@ export function buildProgram(onParsed: (i: Invocation) => void = () => {}): Comm
         .default(30_000),
     )
     .action((opts: WorkerCliOptions) => onParsed({ command: 'worker', opts }));
+  program
+    .command('render')
+    .description(
+      "redraw table.md, the SVG figures and README.md from a results directory's results.json (no training, no timing)",
+    )
+    .argument('[dir]', 'results directory', join(ROOT, 'docs/results'))
+    .action((dir: string) => onParsed({ command: 'render', dir }));
   return program;
 }
 
@@ -335,7 +360,12 @@ if (isMain) {
   }
   const chosen = invocation as Invocation | null;
   if (chosen === null) process.exit(0);
-  (chosen.command === 'worker' ? work(chosen.opts) : run(chosen.opts))
+  (chosen.command === 'worker'
+    ? work(chosen.opts)
+    : chosen.command === 'render'
+      ? render(chosen.dir)
+      : run(chosen.opts)
+  )
     .then((code) => process.exit(code))
     .catch((e: unknown) => {
       process.stderr.write(`diffcontract-experiment: ${(e as Error).message}\n`);

@@ -2,15 +2,8 @@
  * Progress of the run queue: a bar with ETA on a terminal, one plain line per finished run otherwise
  * (turbo, CI and pipes are not terminals).
  */
+import { formatDuration } from '@diffcontract/report';
 import cliProgress from 'cli-progress';
-
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return '?';
-  const s = Math.round(seconds);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-}
 
 export interface QueueProgress {
   started(id: string): void;

@@ -65,18 +65,34 @@ function expectCertified(text: string) {
 }
 
 describe('certify', () => {
-  it('repairs an underpaying contract and embeds a certificate of the repaired one', async () => {
+  it('certifies the contract as given: an underpaying one is violated, its counterexample embedded', async () => {
     writeFileSync(join(dir, 'underpaid.json'), JSON.stringify(underpaid));
-    const before = await run(['check', 'underpaid.json'], { cwd: dir, env });
-    expect(before.code).toBe(1);
     const result = await run(['certify', 'underpaid.json'], { cwd: dir, env });
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
-    const file = expectCertified(result.stdout);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('certify: underpaid.json: the contract is violated, not certified\n');
+    const file = reread(result.stdout);
+    const cert = file.certificate as Cert & {
+      counterexample?: { family: string; exactGain: string };
+    };
+    expect(validateAgainst('certificate', cert)).toEqual([]);
+    expect(cert.verdict).toBe('violated');
+    // type 0 is paid 1e-12 less than its cost 1 / (1/2) = 2 in period 1: IR1 fails by exactly that
+    expect(cert.families.IR1!.status).toBe('violated');
+    expect(cert.contractSha256).toBe(contractHash(file.market, file.contract!));
+    // the contract printed is the input, untouched
+    expect(file.contract!.period1[0]!.reward.toString()).toBe('1.999999999999');
     expect(file.meta).toMatchObject({ source: 'certify' });
   });
 
-  it('certifies the optimum of solve after repair, and check agrees', async () => {
+  it('with --repair, repairs an underpaying contract and embeds a certificate of the repaired one', async () => {
+    const result = await run(['certify', '--repair', 'underpaid.json'], { cwd: dir, env });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const file = expectCertified(result.stdout);
+    expect(file.meta).toMatchObject({ source: 'certify --repair', changedAllocation: false });
+  });
+
+  it('certifies the optimum of solve after repair (and as solved), and check agrees', async () => {
     const solved = await run(['solve', examplePath('market-k3.json'), '--out', 'solved.json'], {
       cwd: dir,
       env,
@@ -87,10 +103,17 @@ describe('certify', () => {
     const checked = await run(['check', 'repaired.json'], { cwd: dir, env });
     expect(checked.stdout).toMatch(/^repaired\.json: certified/);
     expect(checked.code).toBe(0);
-    const certified = await run(['certify', 'solved.json', '--out', 'certified.json'], { cwd: dir, env });
+    const certified = await run(['certify', 'solved.json', '--repair', '--out', 'certified.json'], {
+      cwd: dir,
+      env,
+    });
     expect(certified.code).toBe(0);
     expect(certified.stderr).toBe('wrote certified.json\n');
     expectCertified(readFileSync(join(dir, 'certified.json'), 'utf8'));
+    // solve's float-priced optimum is made exactly feasible by solve itself: certified as it is
+    const asSolved = await run(['certify', 'solved.json'], { cwd: dir, env });
+    expect(asSolved.code).toBe(0);
+    expectCertified(asSolved.stdout);
   });
 
   it('exits 2 on bad input and bad options', async () => {

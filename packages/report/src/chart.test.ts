@@ -1,55 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { escapeXml, formatTick, lineChart, MARGIN, niceTicks, scatterChart } from './svg.js';
+import { escapeXml, LEGEND_WIDTH, lineChart, MARGIN, scatterChart } from './chart.js';
 
 function attrs(svg: string, tag: string): Array<Record<string, string>> {
   const out: Array<Record<string, string>> = [];
   for (const m of svg.matchAll(new RegExp(`<${tag} ([^>]*?)/?>`, 'g'))) {
     const rec: Record<string, string> = {};
-    for (const a of m[1]!.matchAll(/([a-z-]+)="([^"]*)"/g)) rec[a[1]!] = a[2]!;
+    for (const a of m[1]!.matchAll(/([a-z0-9-]+)="([^"]*)"/g)) rec[a[1]!] = a[2]!;
     out.push(rec);
   }
   return out;
 }
-
-describe('niceTicks', () => {
-  it('uses steps of 1, 2 or 5 times a power of ten', () => {
-    expect(niceTicks(0, 1)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
-    expect(niceTicks(0, 1000)).toEqual([0, 200, 400, 600, 800, 1000]);
-    expect(niceTicks(0.37, 0.92)).toEqual([0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1]);
-    expect(niceTicks(-3, 7)).toEqual([-4, -2, 0, 2, 4, 6, 8]);
-  });
-  it('covers the range and keeps labels free of float drift', () => {
-    for (const [lo, hi] of [
-      [0.1, 0.7],
-      [-0.013, 0.002],
-      [12345, 98765],
-      [1e-6, 3e-6],
-    ] as const) {
-      const t = niceTicks(lo, hi);
-      expect(t[0]!).toBeLessThanOrEqual(lo);
-      expect(t[t.length - 1]!).toBeGreaterThanOrEqual(hi);
-      expect(t.length).toBeGreaterThanOrEqual(2);
-      expect(t.length).toBeLessThanOrEqual(11);
-      for (const v of t) expect(String(v)).not.toMatch(/0000000|9999999/);
-    }
-  });
-  it('opens a window around a constant series', () => {
-    const t = niceTicks(2, 2);
-    expect(t[0]!).toBeLessThan(2);
-    expect(t[t.length - 1]!).toBeGreaterThan(2);
-    expect(niceTicks(0, 0)).toContain(0);
-  });
-});
-
-describe('formatTick', () => {
-  it('prints short labels', () => {
-    expect(formatTick(0)).toBe('0');
-    expect(formatTick(0.2)).toBe('0.2');
-    expect(formatTick(1500)).toBe('1500');
-    expect(formatTick(2e6)).toBe('2.0e6');
-    expect(formatTick(1 / 3)).toBe('0.3333');
-  });
-});
 
 describe('lineChart', () => {
   it('maps data to the plot rectangle linearly', () => {
@@ -133,6 +93,96 @@ describe('lineChart', () => {
     const labels = [...svg.matchAll(/dominant-baseline="middle">([^<]*)</g)].map((m) => m[1]);
     expect(labels).toContain('1');
     expect(svg).toContain('stroke-dasharray');
+  });
+});
+
+describe('lineChart with bands', () => {
+  // plot 150 x 100 px: width 64 + 150 + 16 + LEGEND_WIDTH, height 36 + 100 + 48
+  const geometry = {
+    width: MARGIN.left + 150 + MARGIN.right + LEGEND_WIDTH,
+    height: 184,
+    legend: 'right' as const,
+  };
+
+  it('shades [lower, upper] under the line and puts the legend right of the plot', () => {
+    const svg = lineChart({
+      title: 't',
+      xLabel: 'x',
+      yLabel: 'y',
+      ...geometry,
+      series: [
+        {
+          name: 'mean',
+          color: '#000',
+          points: [
+            [0, 0.5],
+            [10, 0.5],
+          ],
+          band: [
+            [0, 1],
+            [0.25, 0.75],
+          ],
+        },
+      ],
+    });
+    // ticks x 0..10, y 0..1: x 0 -> 64, 10 -> 214; y 0 -> 136, 1 -> 36
+    expect(attrs(svg, 'polyline')[0]!.points).toBe('64,86 214,86');
+    expect(attrs(svg, 'polygon')[0]!.points).toBe('64,36 214,61 214,111 64,136');
+    expect(svg).toContain('>mean</text>');
+    const key = attrs(svg, 'line').find((l) => l['stroke-width'] === '2')!;
+    expect(Number(key.x1)).toBe(214 + 10); // right of the plot rectangle
+  });
+
+  it('widens the y axis to the band, breaks band and line at a non-finite edge, draws error bars', () => {
+    const svg = lineChart({
+      title: 't',
+      xLabel: 'x',
+      yLabel: 'y',
+      markers: true,
+      ...geometry,
+      series: [
+        {
+          name: 's',
+          color: '#000',
+          points: [
+            [0, 0.4],
+            [1, 0.5],
+            [2, 0.5],
+            [3, 0.6],
+            [4, 0.5],
+          ],
+          band: [
+            [0.3, 0.5],
+            [0.4, 0.6],
+            [Number.NaN, 0.6],
+            [-1.5, 2.5],
+            [0.4, 0.6],
+          ],
+        },
+      ],
+    });
+    const yTickLabels = [...svg.matchAll(/text-anchor="end" dominant-baseline="middle">([^<]*)</g)].map((m) =>
+      Number(m[1]),
+    );
+    expect(Math.min(...yTickLabels)).toBeLessThanOrEqual(-1.5);
+    expect(Math.max(...yTickLabels)).toBeGreaterThanOrEqual(2.5);
+    // runs [0, 1] and [3, 4]: two bands, two lines; a marker and an error bar per drawn point
+    expect(attrs(svg, 'polygon')).toHaveLength(2);
+    expect(attrs(svg, 'polyline')).toHaveLength(2);
+    expect(attrs(svg, 'circle')).toHaveLength(4);
+    const bars = attrs(svg, 'line').filter((l) => l.stroke === '#000' && l.x1 === l.x2);
+    expect(bars).toHaveLength(4);
+  });
+
+  it('refuses a band whose length is not the number of points', () => {
+    expect(() =>
+      lineChart({
+        title: 't',
+        xLabel: 'x',
+        yLabel: 'y',
+        series: [{ name: 's', points: [[0, 1]], band: [] }],
+      }),
+    ).toThrow(/band/);
   });
 });
 
