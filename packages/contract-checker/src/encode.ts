@@ -1,4 +1,12 @@
-import type { ConstraintFamily, ContractItem, ExactContract, ExactMarket, Rational } from '@diffcontract/env';
+import {
+  type ConstraintFamily,
+  type ConstraintIndex,
+  type ContractItem,
+  constraintIndices,
+  type ExactContract,
+  type ExactMarket,
+  type Rational,
+} from '@diffcontract/env';
 import type { Arith, Bool } from 'z3-solver';
 import { toCoercible } from './rational.js';
 import type { Ctx } from './z3.js';
@@ -112,53 +120,42 @@ export class Utilities {
     return this.market.theta.length;
   }
 
+  /** The instances of one family, in env's order (`constraintIndices`). */
+  private instances<F extends ConstraintIndex['family']>(
+    family: F,
+  ): Extract<ConstraintIndex, { family: F }>[] {
+    return constraintIndices(this.K).filter(
+      (c): c is Extract<ConstraintIndex, { family: F }> => c.family === family,
+    );
+  }
+
   ir1(): FamilyEncoding {
-    const deviations = this.range().map((i) => ({
-      family: 'IR1' as const,
-      i,
-      gain: this.first[i]![i]!.neg(),
-    }));
+    const deviations = this.instances('IR1').map((c) => ({ ...c, gain: this.first[c.i]![c.i]!.neg() }));
     return { family: 'IR1', deviations, side: [] };
   }
 
   ir2(): FamilyEncoding {
-    const deviations: Deviation[] = [];
-    for (const i of this.range()) {
-      for (const j of this.range()) {
-        deviations.push({ family: 'IR2', i, j, gain: this.second[i]![j]![j]!.neg() });
-      }
-    }
+    const deviations = this.instances('IR2').map((c) => ({
+      ...c,
+      gain: this.second[c.i]![c.j]![c.j]!.neg(),
+    }));
     return { family: 'IR2', deviations, side: [] };
   }
 
   ic2(): FamilyEncoding {
-    const deviations: Deviation[] = [];
-    for (const i of this.range()) {
-      for (const j of this.range()) {
-        for (const jPrime of this.range()) {
-          if (jPrime === j) continue;
-          const gain = this.second[i]![j]![jPrime]!.sub(this.second[i]![j]![j]!);
-          deviations.push({ family: 'IC2', i, j, jPrime, gain });
-        }
-      }
-    }
+    const deviations = this.instances('IC2').map((c) => ({
+      ...c,
+      gain: this.second[c.i]![c.j]![c.jPrime]!.sub(this.second[c.i]![c.j]![c.j]!),
+    }));
     return { family: 'IC2', deviations, side: [] };
   }
 
   /** IIC against misreports i' != i followed by truthful period-2 reports (sigma = identity). */
   iicIdentity(): FamilyEncoding {
-    const deviations: Deviation[] = [];
-    for (const i of this.range()) {
-      for (const iPrime of this.range()) {
-        if (iPrime === i) continue;
-        deviations.push({
-          family: 'IIC',
-          i,
-          iPrime,
-          gain: this.iicGain(i, iPrime, (j) => this.second[iPrime]![j]![j]!),
-        });
-      }
-    }
+    const deviations = this.instances('IIC').map((c) => ({
+      ...c,
+      gain: this.iicGain(c.i, c.iPrime, (j) => this.second[c.iPrime]![j]![j]!),
+    }));
     return { family: 'IIC', deviations, side: [] };
   }
 

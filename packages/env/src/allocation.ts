@@ -8,8 +8,9 @@
  */
 
 import { BatchBuffers, type BatchResult, batchRows } from './batch.js';
+import { itemCount } from './constraints.js';
 import { DEFAULT_PENALTY, stateDim } from './encoding.js';
-import { AllocationPricer, type PricingMarket, pricingItemCount } from './pricing.js';
+import { AllocationPricer, type PricingMarket } from './pricing.js';
 import { DEFAULT_SAMPLER_CONFIG } from './sampler.js';
 import type { Contract, ContractItem, Market } from './types.js';
 
@@ -17,7 +18,7 @@ type Floats = Float32Array | Float64Array;
 
 /** Action dimension of the allocation formulation: q1 (K), q2 row-major (K^2). */
 export function allocationActionDim(K: number): number {
-  return pricingItemCount(K);
+  return itemCount(K);
 }
 
 /** q = qMax ((u + 1) / 2)^2 for u clipped to [-1, 1]. */
@@ -34,7 +35,7 @@ export function unitOfAllocation(q: number, qMax: number): number {
 
 /** Contributions (flat item order) an allocation action asks for. */
 export function decodeAllocation(market: Market<number>, action: ArrayLike<number>, offset = 0): number[] {
-  const n = pricingItemCount(market.theta.length);
+  const n = itemCount(market.theta.length);
   return Array.from({ length: n }, (_, v) => allocationOfUnit(action[offset + v]!, market.qMax));
 }
 
@@ -45,7 +46,7 @@ export function encodeAllocation<T extends Float32Array | Float64Array = Float32
   out?: T,
   offset = 0,
 ): T {
-  const n = pricingItemCount(market.theta.length);
+  const n = itemCount(market.theta.length);
   const target = out ?? (new Float32Array(n) as T);
   for (let v = 0; v < n; v++) target[offset + v] = unitOfAllocation(q[v]!, market.qMax);
   return target;
@@ -89,7 +90,7 @@ export function priceAllocation(
   const K = market.theta.length;
   const pricer = options.pricer ?? new AllocationPricer(K, { penalty: options.penalty });
   pricer.setMarket(pricingMarketOf(market));
-  const n = pricingItemCount(K);
+  const n = itemCount(K);
   const x = Array.from({ length: n }, (_, v) => market.a * q[v]! * q[v]!);
   const r = pricer.solve(x);
   const item = (v: number): ContractItem<number> => ({ q: q[v]!, reward: r.reward[v]! });

@@ -150,6 +150,9 @@ export class BatchEvaluator {
       utility += s[so + K + i]! * (beta * Math.log1p(q) - r1[i]! + delta * continuation);
     }
 
+    // The hot path's own walk over the constraints (typed arrays, no objects), grouped by type i
+    // rather than in constraintIndices' order: the sum's rounding, and so every training reward,
+    // depends on this order; tests hold it to violation() on the same contracts.
     let viol = 0;
     for (let i = 0; i < K; i++) {
       const own = r1[i]! - c1[i]! * invTheta[i]!;

@@ -1,5 +1,6 @@
 export * from './allocation.js';
 export * from './batch.js';
+export * from './constraints.js';
 export * from './decimal.js';
 export * from './encoding.js';
 export * from './environment.js';

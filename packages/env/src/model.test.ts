@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import Fraction from 'fraction.js';
 import { describe, expect, it } from 'vitest';
+import { constraintCount } from './constraints.js';
 import { toExactContract, toExactMarket } from './exact.js';
 import { exactField, floatField } from './field.js';
 import {
   cloudUtility,
-  constraintCount,
   constraintInstances,
   isFeasibleExact,
   stageUtility,

@@ -1,3 +1,4 @@
+import { constraintIndices } from './constraints.js';
 import { exactField, type Field, floatField } from './field.js';
 import type {
   ConstraintInstance,
@@ -38,9 +39,8 @@ export function cloudUtility(market: Market<number>, contract: Contract<number>)
 }
 
 /**
- * Every constraint instance of model.md section 4, as lhs >= rhs with its slack, in a fixed order:
- * IR1 (i), IR2 (i, j), IC2 (i, j, j' != j), IIC (i, i' != i, sigma = identity), each family in
- * lexicographic index order. Indices are 0-based. The same code runs on floats and rationals.
+ * Every constraint instance of model.md section 4, as lhs >= rhs with its slack, in the order of
+ * `constraintIndices`. The same code runs on floats and rationals.
  */
 export function constraintInstances<N>(
   market: Market<N>,
@@ -59,48 +59,39 @@ export function constraintInstances<N>(
     }
     u2.push(byType);
   }
-  const out: ConstraintInstance<N>[] = [];
-  const sub = field.sub;
-  for (let i = 0; i < K; i++) {
-    const lhs = stageUtility(field, theta[i]!, a, period1[i]!);
-    out.push({ family: 'IR1', i, lhs, rhs: field.zero, slack: lhs });
-  }
-  for (let i = 0; i < K; i++) {
-    for (let j = 0; j < K; j++) {
-      const lhs = u2[i]![j]![j]!;
-      out.push({ family: 'IR2', i, j, lhs, rhs: field.zero, slack: lhs });
-    }
-  }
-  for (let i = 0; i < K; i++) {
-    for (let j = 0; j < K; j++) {
-      const lhs = u2[i]![j]![j]!;
-      for (let jPrime = 0; jPrime < K; jPrime++) {
-        if (jPrime === j) continue;
-        const rhs = u2[i]![j]![jPrime]!;
-        out.push({ family: 'IC2', i, j, jPrime, lhs, rhs, slack: sub(lhs, rhs) });
-      }
-    }
-  }
   // Expected truthful period-2 utility of a period-1 type i after report iPrime.
   const continuation = (i: number, iPrime: number): N => {
     let sum = field.zero;
     for (let j = 0; j < K; j++) sum = field.add(sum, field.mul(transition[i]![j]!, u2[iPrime]![j]![j]!));
     return field.mul(delta, sum);
   };
-  for (let i = 0; i < K; i++) {
-    const lhs = field.add(stageUtility(field, theta[i]!, a, period1[i]!), continuation(i, i));
-    for (let iPrime = 0; iPrime < K; iPrime++) {
-      if (iPrime === i) continue;
-      const rhs = field.add(stageUtility(field, theta[i]!, a, period1[iPrime]!), continuation(i, iPrime));
-      out.push({ family: 'IIC', i, iPrime, lhs, rhs, slack: sub(lhs, rhs) });
+  // Both periods' utility of a period-1 type i reporting iPrime.
+  const path = (i: number, iPrime: number): N =>
+    field.add(stageUtility(field, theta[i]!, a, period1[iPrime]!), continuation(i, iPrime));
+  const truthfulPath: N[] = [];
+  return constraintIndices(K).map((c): ConstraintInstance<N> => {
+    switch (c.family) {
+      case 'IR1': {
+        const lhs = stageUtility(field, theta[c.i]!, a, period1[c.i]!);
+        return { ...c, lhs, rhs: field.zero, slack: lhs };
+      }
+      case 'IR2': {
+        const lhs = u2[c.i]![c.j]![c.j]!;
+        return { ...c, lhs, rhs: field.zero, slack: lhs };
+      }
+      case 'IC2': {
+        const lhs = u2[c.i]![c.j]![c.j]!;
+        const rhs = u2[c.i]![c.j]![c.jPrime]!;
+        return { ...c, lhs, rhs, slack: field.sub(lhs, rhs) };
+      }
+      case 'IIC': {
+        truthfulPath[c.i] ??= path(c.i, c.i);
+        const lhs = truthfulPath[c.i]!;
+        const rhs = path(c.i, c.iPrime);
+        return { ...c, lhs, rhs, slack: field.sub(lhs, rhs) };
+      }
     }
-  }
-  return out;
-}
-
-/** Number of constraint instances for K types: K + K^2 + K^2 (K-1) + K (K-1). */
-export function constraintCount(K: number): number {
-  return K + K * K + K * K * (K - 1) + K * (K - 1);
+  });
 }
 
 /** viol(C) = sum of max(0, rhs - lhs) over every instance, in utility units (float). */

@@ -7,11 +7,12 @@
  * and the caller falls back to a full exact solve (optimum's repair).
  */
 import { pricingMarketOf } from './allocation.js';
+import { constraintCount, itemCount } from './constraints.js';
 import { DEFAULT_PENALTY } from './encoding.js';
 import { exactFromNumber, toFloatMarket } from './exact.js';
 import { exactField, rationalToNumber } from './field.js';
 import { isFeasibleExact } from './model.js';
-import { AllocationPricer, pricingData, pricingItemCount, pricingRowCount } from './pricing.js';
+import { AllocationPricer, pricingData } from './pricing.js';
 import type { ExactContract, ExactMarket, Market, Rational } from './types.js';
 
 const F = exactField;
@@ -70,8 +71,8 @@ export function priceAllocationExactly(
   options: { penalty?: number; float?: Market<number> } = {},
 ): ExactPricingResult | null {
   const K = market.theta.length;
-  const n = pricingItemCount(K);
-  const m = pricingRowCount(K);
+  const n = itemCount(K);
+  const m = constraintCount(K);
   if (q.length !== n) throw new RangeError(`priceAllocationExactly: q must have ${n} entries (${q.length})`);
   const penalty = options.penalty ?? DEFAULT_PENALTY;
   const float = options.float ?? toFloatMarket(market);

@@ -9,9 +9,10 @@ import {
   priceAllocation,
   unitOfAllocation,
 } from './allocation.js';
+import { constraintCount } from './constraints.js';
 import { encodeState, stateDim } from './encoding.js';
 import { violation } from './model.js';
-import { AllocationPricer, pricingRowCount } from './pricing.js';
+import { AllocationPricer } from './pricing.js';
 import { sampleMarkets } from './sampler.js';
 import type { Market } from './types.js';
 
@@ -30,8 +31,8 @@ function randomAllocation(rand: () => number, m: Market<number>, qHigh = 2): num
 
 describe('AllocationPricer', () => {
   test('row count: IR1 + IR2 + IC2 + IIC', () => {
-    expect(pricingRowCount(3)).toBe(3 + 9 + 18 + 6);
-    expect(pricingRowCount(1)).toBe(2);
+    expect(constraintCount(3)).toBe(3 + 9 + 18 + 6);
+    expect(constraintCount(1)).toBe(2);
   });
 
   test('K = 1: the cheapest rewards pay each item its cost, L = pi x1/theta + delta P x2/theta', () => {

@@ -13,18 +13,9 @@
  * Degenerate pivots (equal allocations make many h_k = 0) switch to Bland's rule, which cannot cycle.
  */
 
+import { constraintCount, constraintIndices, itemCount, period2Item } from './constraints.js';
 import { DEFAULT_PENALTY } from './encoding.js';
 import { type Field, floatField } from './field.js';
-
-/** Flat item order of the K + K^2 menu items: period1[i] is item i, period2[i][j] is item K + i K + j. */
-export function pricingItemCount(K: number): number {
-  return K + K * K;
-}
-
-/** IR1 (K) + IR2 (K^2) + IC2 (K^2 (K - 1)) + IIC (K (K - 1)) rows, env's constraint order. */
-export function pricingRowCount(K: number): number {
-  return K + K * K + K * K * (K - 1) + K * (K - 1);
-}
 
 /** One market's data, as the pricing layer reads it (all floats). */
 export interface PricingMarket {
@@ -68,12 +59,12 @@ export function pricingData<N>(
   K: number,
   market: { theta: ArrayLike<N>; prior: ArrayLike<N>; transition: ArrayLike<N>; delta: N },
 ): PricingData<N> {
-  const n = pricingItemCount(K);
-  const m = pricingRowCount(K);
+  const n = itemCount(K);
+  const m = constraintCount(K);
   const { theta, prior, transition, delta } = market;
   const g: N[] = new Array(m * n).fill(field.zero);
   const h: N[] = new Array(m * n).fill(field.zero);
-  const item2 = (i: number, j: number) => K + i * K + j;
+  const item2 = (i: number, j: number) => period2Item(K, i, j);
   const put = (row: number, v: number, coefR: N, coefX: N) => {
     g[row * n + v] = field.add(g[row * n + v]!, coefR);
     h[row * n + v] = field.sub(h[row * n + v]!, coefX);
@@ -82,33 +73,29 @@ export function pricingData<N>(
   const minusOne = field.neg(one);
   const inv = (t: N) => field.div(one, t);
   const minusInv = (t: N) => field.div(minusOne, t);
-  let k = 0;
-  for (let i = 0; i < K; i++) put(k++, i, one, minusInv(theta[i]!)); // IR1
-  for (let i = 0; i < K; i++) {
-    for (let j = 0; j < K; j++) put(k++, item2(i, j), one, minusInv(theta[j]!)); // IR2
-  }
-  for (let i = 0; i < K; i++) {
-    for (let j = 0; j < K; j++) {
-      for (let jp = 0; jp < K; jp++) {
-        if (jp === j) continue;
-        put(k, item2(i, j), one, minusInv(theta[j]!)); // IC2
-        put(k++, item2(i, jp), minusOne, inv(theta[j]!));
-      }
+  constraintIndices(K).forEach((c, k) => {
+    switch (c.family) {
+      case 'IR1':
+        put(k, c.i, one, minusInv(theta[c.i]!));
+        break;
+      case 'IR2':
+        put(k, item2(c.i, c.j), one, minusInv(theta[c.j]!));
+        break;
+      case 'IC2':
+        put(k, item2(c.i, c.j), one, minusInv(theta[c.j]!));
+        put(k, item2(c.i, c.jPrime), minusOne, inv(theta[c.j]!));
+        break;
+      case 'IIC':
+        put(k, c.i, one, minusInv(theta[c.i]!));
+        put(k, c.iPrime, minusOne, inv(theta[c.i]!));
+        for (let j = 0; j < K; j++) {
+          const p = field.mul(delta, transition[c.i * K + j]!);
+          put(k, item2(c.i, j), p, field.div(field.neg(p), theta[j]!));
+          put(k, item2(c.iPrime, j), field.neg(p), field.div(p, theta[j]!));
+        }
+        break;
     }
-  }
-  for (let i = 0; i < K; i++) {
-    for (let ip = 0; ip < K; ip++) {
-      if (ip === i) continue;
-      put(k, i, one, minusInv(theta[i]!)); // IIC
-      put(k, ip, minusOne, inv(theta[i]!));
-      for (let j = 0; j < K; j++) {
-        const p = field.mul(delta, transition[i * K + j]!);
-        put(k, item2(i, j), p, field.div(field.neg(p), theta[j]!));
-        put(k, item2(ip, j), field.neg(p), field.div(p, theta[j]!));
-      }
-      k++;
-    }
-  }
+  });
   const cost: N[] = new Array(n).fill(field.zero);
   for (let i = 0; i < K; i++) {
     cost[i] = prior[i]!;
@@ -153,8 +140,8 @@ export class AllocationPricer {
     }
     this.K = K;
     this.penalty = penalty;
-    this.items = pricingItemCount(K);
-    this.rows = pricingRowCount(K);
+    this.items = itemCount(K);
+    this.rows = constraintCount(K);
     const n = this.items;
     const m = this.rows;
     this.g = new Float64Array(m * n);

@@ -1,4 +1,11 @@
-import type { Contract, ContractItem, Market } from '@diffcontract/env';
+import {
+  type Contract,
+  type ContractItem,
+  constraintIndices,
+  itemCount,
+  type Market,
+  period2Item,
+} from '@diffcontract/env';
 
 /**
  * The K + K^2 menu items in one flat order: period1[i] is item i, period2[i][j] is item K + i K + j.
@@ -14,13 +21,7 @@ export interface ItemInfo {
   weight: number;
 }
 
-export function itemCount(K: number): number {
-  return K + K * K;
-}
-
-export function period2Item(K: number, i: number, j: number): number {
-  return K + i * K + j;
-}
+export { itemCount, period2Item };
 
 export function itemInfos(market: Market<number>): ItemInfo[] {
   const K = market.theta.length;
@@ -60,51 +61,39 @@ export interface ConstraintRow {
 }
 
 /**
- * Every constraint instance of model.md section 4 (IIC with sigma = identity, which suffices given
- * IC2) in (x, R) form, in env's order. Stage utility of type k for an item: R - x / theta_k.
+ * Every constraint instance of model.md section 4 in (x, R) form, in env's order
+ * (`constraintIndices`). Stage utility of type k for an item: R - x / theta_k.
  */
 export function constraintRows(market: Market<number>): ConstraintRow[] {
   const K = market.theta.length;
   const cost = market.theta.map((t) => 1 / t);
   const { delta, transition } = market;
-  const rows: ConstraintRow[] = [];
-  for (let i = 0; i < K; i++) rows.push({ family: 'IR1', terms: [{ item: i, coefX: -cost[i]!, coefR: 1 }] });
-  for (let i = 0; i < K; i++) {
-    for (let j = 0; j < K; j++) {
-      rows.push({ family: 'IR2', terms: [{ item: period2Item(K, i, j), coefX: -cost[j]!, coefR: 1 }] });
-    }
-  }
-  for (let i = 0; i < K; i++) {
-    for (let j = 0; j < K; j++) {
-      for (let jp = 0; jp < K; jp++) {
-        if (jp === j) continue;
-        rows.push({
+  // The truthful taker's stage utility of item v, and that of type `type` reporting its way to v.
+  const own = (v: number, type: number): RowTerm => ({ item: v, coefX: -cost[type]!, coefR: 1 });
+  const other = (v: number, type: number): RowTerm => ({ item: v, coefX: cost[type]!, coefR: -1 });
+  return constraintIndices(K).map((c): ConstraintRow => {
+    switch (c.family) {
+      case 'IR1':
+        return { family: 'IR1', terms: [own(c.i, c.i)] };
+      case 'IR2':
+        return { family: 'IR2', terms: [own(period2Item(K, c.i, c.j), c.j)] };
+      case 'IC2':
+        return {
           family: 'IC2',
-          terms: [
-            { item: period2Item(K, i, j), coefX: -cost[j]!, coefR: 1 },
-            { item: period2Item(K, i, jp), coefX: cost[j]!, coefR: -1 },
-          ],
-        });
+          terms: [own(period2Item(K, c.i, c.j), c.j), other(period2Item(K, c.i, c.jPrime), c.j)],
+        };
+      case 'IIC': {
+        const terms = [own(c.i, c.i), other(c.iPrime, c.i)];
+        for (let j = 0; j < K; j++) {
+          const p = delta * transition[c.i]![j]!;
+          if (p === 0) continue;
+          terms.push({ item: period2Item(K, c.i, j), coefX: -p * cost[j]!, coefR: p });
+          terms.push({ item: period2Item(K, c.iPrime, j), coefX: p * cost[j]!, coefR: -p });
+        }
+        return { family: 'IIC', terms };
       }
     }
-  }
-  for (let i = 0; i < K; i++) {
-    for (let ip = 0; ip < K; ip++) {
-      if (ip === i) continue;
-      const terms: RowTerm[] = [
-        { item: i, coefX: -cost[i]!, coefR: 1 },
-        { item: ip, coefX: cost[i]!, coefR: -1 },
-      ];
-      for (let j = 0; j < K; j++) {
-        const p = delta * transition[i]![j]!;
-        if (p === 0) continue;
-        terms.push({ item: period2Item(K, i, j), coefX: -p * cost[j]!, coefR: p });
-        terms.push({ item: period2Item(K, ip, j), coefX: p * cost[j]!, coefR: -p });
-      }
-      rows.push({ family: 'IIC', terms });
-    }
-  }
-  return rows;
+  });
 }
 
 /** Cloud valuation as a function of x = a q^2: g(x) = beta ln(1 + sqrt(x / a)). */

@@ -1,5 +1,4 @@
-import { type Field, floatField, type Market } from '@diffcontract/env';
-import { period2Item } from './items.js';
+import { constraintIndices, type Field, floatField, type Market, period2Item } from '@diffcontract/env';
 import { type Q, type QMarket, qField } from './rational.js';
 
 /**
@@ -24,36 +23,30 @@ export interface RentRow<N> {
 function build<N>(K: number, cost: N[], delta: N, transition: N[][], ops: Field<N>): RentRow<N>[] {
   const rows: RentRow<N>[] = [];
   const minusOne = ops.neg(ops.one);
-  for (let i = 0; i < K; i++) {
-    for (let j = 0; j < K; j++) {
-      for (let jp = 0; jp < K; jp++) {
-        if (jp === j) continue;
-        rows.push({
-          family: 'IC2',
-          terms: [
-            { item: period2Item(K, i, j), coef: ops.one },
-            { item: period2Item(K, i, jp), coef: minusOne },
-          ],
-          rhsItem: period2Item(K, i, jp),
-          rhsCoef: ops.sub(cost[jp]!, cost[j]!),
-        });
-      }
-    }
-  }
-  for (let i = 0; i < K; i++) {
-    for (let ip = 0; ip < K; ip++) {
-      if (ip === i) continue;
+  for (const c of constraintIndices(K)) {
+    // IR1 and IR2 are the bounds U_v >= 0 of the LP's variables, not rows.
+    if (c.family === 'IC2') {
+      rows.push({
+        family: 'IC2',
+        terms: [
+          { item: period2Item(K, c.i, c.j), coef: ops.one },
+          { item: period2Item(K, c.i, c.jPrime), coef: minusOne },
+        ],
+        rhsItem: period2Item(K, c.i, c.jPrime),
+        rhsCoef: ops.sub(cost[c.jPrime]!, cost[c.j]!),
+      });
+    } else if (c.family === 'IIC') {
       const terms = [
-        { item: i, coef: ops.one },
-        { item: ip, coef: minusOne },
+        { item: c.i, coef: ops.one },
+        { item: c.iPrime, coef: minusOne },
       ];
       for (let j = 0; j < K; j++) {
-        const p = ops.mul(delta, transition[i]![j]!);
+        const p = ops.mul(delta, transition[c.i]![j]!);
         if (ops.isZero(p)) continue;
-        terms.push({ item: period2Item(K, i, j), coef: p });
-        terms.push({ item: period2Item(K, ip, j), coef: ops.neg(p) });
+        terms.push({ item: period2Item(K, c.i, j), coef: p });
+        terms.push({ item: period2Item(K, c.iPrime, j), coef: ops.neg(p) });
       }
-      rows.push({ family: 'IIC', terms, rhsItem: ip, rhsCoef: ops.sub(cost[ip]!, cost[i]!) });
+      rows.push({ family: 'IIC', terms, rhsItem: c.iPrime, rhsCoef: ops.sub(cost[c.iPrime]!, cost[c.i]!) });
     }
   }
   return rows;

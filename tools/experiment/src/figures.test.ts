@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +18,8 @@ describe('render', () => {
     const drawn = readdirSync(committed).filter((f) => /\.(md|svg)$/.test(f));
     expect(drawn).toContain('README.md');
     expect(drawn.filter((f) => f.endsWith('.svg')).length).toBeGreaterThanOrEqual(10);
-    for (const f of drawn) expect(readFileSync(join(out, f), 'utf8'), f).toBe(readFileSync(join(committed, f), 'utf8'));
+    for (const f of drawn)
+      expect(readFileSync(join(out, f), 'utf8'), f).toBe(readFileSync(join(committed, f), 'utf8'));
   });
 
   test('refuses a missing, malformed or foreign results.json with an input error naming it', () => {
