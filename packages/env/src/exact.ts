@@ -54,7 +54,7 @@ const view = new DataView(new ArrayBuffer(8));
 
 /**
  * A finite binary64 as mantissa * 2^exponent, both exact (the sign on the mantissa): the one
- * decoding of the format, shared by every exact number type (env's Rational, optimum's lean Q).
+ * decoding of the format, shared by every exact number type (env's Rational, optimum's lean Rat).
  */
 export function binary64Parts(x: number): { mantissa: bigint; exponent: number } {
   if (!Number.isFinite(x)) throw new RangeError(`not a finite number (${x})`);

@@ -1,5 +1,5 @@
 import { period2Item } from './items.js';
-import { ceilToGrid, Q, Q_ZERO, type QMarket } from './rational.js';
+import { ceilToGrid, RAT_ZERO, Rat, type RatMarket } from './rational.js';
 
 /**
  * Exact reward construction for a fixed allocation (model.md section 4, sigma = identity).
@@ -16,7 +16,7 @@ import { ceilToGrid, Q, Q_ZERO, type QMarket } from './rational.js';
  */
 
 /** Exact x = a q^2 for each item. */
-export function exactAllocation(market: QMarket, q: readonly Q[]): Q[] {
+export function exactAllocation(market: RatMarket, q: readonly Rat[]): Rat[] {
   return q.map((v) => market.a.mul(v).mul(v));
 }
 
@@ -27,15 +27,15 @@ export function exactAllocation(market: QMarket, q: readonly Q[]): Q[] {
  * a zero-weight cycle into a positive one, so callers fall back to grid = null.
  */
 export function closeRewards(
-  market: QMarket,
-  x: readonly Q[],
-  start: readonly Q[],
+  market: RatMarket,
+  x: readonly Rat[],
+  start: readonly Rat[],
   grid: bigint | null,
-): Q[] | null {
+): Rat[] | null {
   const { K, cost } = market;
-  const up = (r: Q) => (grid === null ? r : ceilToGrid(r, grid));
-  const rewards = start.map((r) => (r.sign() < 0 ? Q_ZERO : up(r)));
-  const raise = (v: number, floor: Q) => {
+  const up = (r: Rat) => (grid === null ? r : ceilToGrid(r, grid));
+  const rewards = start.map((r) => (r.sign() < 0 ? RAT_ZERO : up(r)));
+  const raise = (v: number, floor: Rat) => {
     if (rewards[v]!.cmp(floor) < 0) rewards[v] = up(floor);
   };
 
@@ -62,7 +62,7 @@ export function closeRewards(
     }),
   );
   const cont = (i: number, ip: number) => {
-    let sum = Q_ZERO;
+    let sum = RAT_ZERO;
     for (let j = 0; j < K; j++) {
       const p = market.transition[i]![j]!;
       if (!p.isZero()) sum = sum.add(p.mul(rents[ip]![j]!));
@@ -72,7 +72,7 @@ export function closeRewards(
   const weights = Array.from({ length: K }, (_, i) => {
     const own = cont(i, i);
     return Array.from({ length: K }, (_, ip) =>
-      ip === i ? Q_ZERO : cost[i]!.mul(x[i]!.sub(x[ip]!)).add(cont(i, ip)).sub(own),
+      ip === i ? RAT_ZERO : cost[i]!.mul(x[i]!.sub(x[ip]!)).add(cont(i, ip)).sub(own),
     );
   });
   for (let i = 0; i < K; i++) raise(i, cost[i]!.mul(x[i]!));
@@ -86,7 +86,12 @@ export function closeRewards(
 }
 
 /** Bellman-Ford raising of value[n] >= value[m] + weights[n][m]; false on a positive cycle. */
-function relax(K: number, get: (n: number) => Q, set: (n: number, r: Q) => void, weights: Q[][]): boolean {
+function relax(
+  K: number,
+  get: (n: number) => Rat,
+  set: (n: number, r: Rat) => void,
+  weights: Rat[][],
+): boolean {
   // Longest paths have at most K edges, so K + 1 passes without a positive cycle end quiet.
   for (let pass = 0; pass <= K + 1; pass++) {
     let changed = false;
@@ -110,12 +115,12 @@ function relax(K: number, get: (n: number) => Q, set: (n: number, r: Q) => void,
  * valid together with IC2). The package's own fast check; tests confirm its verdicts with env's
  * independent isFeasibleExact.
  */
-export function feasibleExact(market: QMarket, x: readonly Q[], reward: readonly Q[]): boolean {
+export function feasibleExact(market: RatMarket, x: readonly Rat[], reward: readonly Rat[]): boolean {
   const { K, cost } = market;
   const u = (type: number, v: number) => reward[v]!.sub(cost[type]!.mul(x[v]!));
-  const truthful2: Q[][] = [];
+  const truthful2: Rat[][] = [];
   for (let i = 0; i < K; i++) {
-    const row: Q[] = [];
+    const row: Rat[] = [];
     for (let j = 0; j < K; j++) {
       const own = u(j, period2Item(K, i, j));
       if (own.sign() < 0) return false;
@@ -128,7 +133,7 @@ export function feasibleExact(market: QMarket, x: readonly Q[], reward: readonly
   }
   for (let i = 0; i < K; i++) {
     const cont = (ip: number) => {
-      let sum = Q_ZERO;
+      let sum = RAT_ZERO;
       for (let j = 0; j < K; j++) {
         const p = market.transition[i]![j]!;
         if (!p.isZero()) sum = sum.add(p.mul(truthful2[ip]![j]!));
@@ -144,4 +149,4 @@ export function feasibleExact(market: QMarket, x: readonly Q[], reward: readonly
   return true;
 }
 
-export { Q };
+export { Rat };

@@ -1,10 +1,10 @@
 import { linearEquation, solveExact } from './linsolve.js';
-import { type Q, Q_ZERO } from './rational.js';
+import { RAT_ZERO, type Rat } from './rational.js';
 
 /** One inequality sum coef[v] u[v] >= rhs of an LP in inequality form. */
 export interface ExactRow {
-  coef: Map<number, Q>;
-  rhs: Q;
+  coef: Map<number, Rat>;
+  rhs: Rat;
 }
 
 /**
@@ -22,10 +22,10 @@ export interface ExactRow {
 export function exactDualSimplex(
   n: number,
   rows: readonly ExactRow[],
-  cost: readonly Q[],
+  cost: readonly Rat[],
   start: readonly number[],
   maxPivots = 4 * n,
-): Q[] | null {
+): Rat[] | null {
   const active = [...start];
   if (active.length !== n) return null;
   for (let pivot = 0; pivot <= maxPivots; pivot++) {
@@ -50,14 +50,14 @@ export function exactDualSimplex(
       n,
       rows,
       active,
-      Array.from({ length: n }, (_, v) => rows[entering]!.coef.get(v) ?? Q_ZERO),
+      Array.from({ length: n }, (_, v) => rows[entering]!.coef.get(v) ?? RAT_ZERO),
     );
     if (y === null || lambda === null) return null;
     let leaving = -1;
-    let best: Q | undefined;
+    let best: Rat | undefined;
     for (let k = 0; k < n; k++) {
       if (lambda[k]!.sign() <= 0) continue;
-      const yk = y[k]!.sign() < 0 ? Q_ZERO : y[k]!;
+      const yk = y[k]!.sign() < 0 ? RAT_ZERO : y[k]!;
       const ratio = yk.div(lambda[k]!);
       if (
         best === undefined ||
@@ -74,13 +74,13 @@ export function exactDualSimplex(
   return null;
 }
 
-function value(row: ExactRow, u: readonly Q[]): Q {
-  let s: Q | undefined;
+function value(row: ExactRow, u: readonly Rat[]): Rat {
+  let s: Rat | undefined;
   for (const [v, c] of row.coef) {
     const term = c.mul(u[v]!);
     s = s === undefined ? term : s.add(term);
   }
-  return s ?? Q_ZERO;
+  return s ?? RAT_ZERO;
 }
 
 /** Solves G_S^T z = target: one equation per variable v, unknown z_k per active row k. */
@@ -88,13 +88,13 @@ function transposedSolve(
   n: number,
   rows: readonly ExactRow[],
   active: readonly number[],
-  target: readonly Q[],
+  target: readonly Rat[],
 ) {
   const equations = Array.from({ length: n }, (_, v) =>
     linearEquation(
       active.flatMap((r, k) => {
         const c = rows[r]!.coef.get(v);
-        return c === undefined ? [] : [[k, c] as [number, Q]];
+        return c === undefined ? [] : [[k, c] as [number, Rat]];
       }),
       target[v]!,
     ),

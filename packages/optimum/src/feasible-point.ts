@@ -3,7 +3,7 @@ import type { Highs } from 'highs';
 import { exactAllocation } from './closure.js';
 import { closedPoint, type ExactPoint, exactContributions, qFromNumber } from './finalize.js';
 import { itemInfos, unflattenContract } from './items.js';
-import { type Q, Q_ZERO, type QMarket, qToNumber } from './rational.js';
+import { RAT_ZERO, type Rat, type RatMarket, ratToNumber } from './rational.js';
 import { exactVertex, solveRewardLp } from './rewardlp.js';
 
 /**
@@ -31,7 +31,7 @@ export interface FeasiblePointOptions {
   /** grid for a first, rounded attempt (null: no rounded attempt) */
   grid: bigint | null;
   /** exact q to keep where defined (repair keeps the contract's own q where it does not move) */
-  keep?: readonly (Q | undefined)[];
+  keep?: readonly (Rat | undefined)[];
 }
 
 export interface FeasiblePoint extends ExactPoint {
@@ -50,7 +50,7 @@ export function interiorAllocation(market: Market<number>): number[] {
 export function exactlyFeasiblePoint(
   highs: Highs,
   float: Market<number>,
-  exact: QMarket,
+  exact: RatMarket,
   point: { x: readonly number[]; reward: readonly number[] },
   options: FeasiblePointOptions,
 ): FeasiblePoint | null {
@@ -58,8 +58,8 @@ export function exactlyFeasiblePoint(
   const interior = interiorAllocation(float);
   // Zero-weight items start from reward 0: the closure then gives them the least feasible reward,
   // which also keeps the rents that deter period-1 misreports as low as possible.
-  const start: Q[] = point.reward.map((r, v) =>
-    items[v]!.weight > 0 ? qFromNumber(Math.max(0, r)) : Q_ZERO,
+  const start: Rat[] = point.reward.map((r, v) =>
+    items[v]!.weight > 0 ? qFromNumber(Math.max(0, r)) : RAT_ZERO,
   );
   // A construction is taken when it keeps the point's utility up to 1e-6 (relative); otherwise
   // the ladder goes on and the best construction seen is the fallback. Next to a degenerate
@@ -83,7 +83,7 @@ export function exactlyFeasiblePoint(
       made = closedPoint(
         exact,
         qExact,
-        qExact.map(() => Q_ZERO),
+        qExact.map(() => RAT_ZERO),
         null,
       );
     } else {
@@ -110,17 +110,17 @@ function utilityPerES(float: Market<number>, q: readonly number[], reward: reado
 }
 
 function exactUtility(float: Market<number>, p: ExactPoint): number {
-  return utilityPerES(float, p.q.map(qToNumber), p.reward.map(qToNumber));
+  return utilityPerES(float, p.q.map(ratToNumber), p.reward.map(ratToNumber));
 }
 
 function attempt(
   highs: Highs,
   float: Market<number>,
-  exact: QMarket,
+  exact: RatMarket,
   q: number[],
-  start: Q[],
+  start: Rat[],
   snap: boolean,
-  keep: readonly (Q | undefined)[] | undefined,
+  keep: readonly (Rat | undefined)[] | undefined,
   options: FeasiblePointOptions,
 ): ExactPoint | null {
   const qExact = exactContributions(q, exact.qMax, options.grid, snap, keep);
@@ -134,7 +134,7 @@ function attempt(
     if (onGrid !== null) candidates.push(onGrid);
   }
   const xExact = exactAllocation(exact, qExact);
-  const lp = solveRewardLp(highs, float, xExact.map(qToNumber), options.lpTolerance);
+  const lp = solveRewardLp(highs, float, xExact.map(ratToNumber), options.lpTolerance);
   if (lp !== null) {
     const vertex = exactVertex(exact, xExact, lp);
     if (vertex !== null) candidates.push({ q: qExact, reward: vertex, onGrid: false });

@@ -1,17 +1,17 @@
 import { binary64Parts, type ContractItem, type ExactContract, type Rational } from '@diffcontract/env';
 import { closeRewards, exactAllocation, feasibleExact } from './closure.js';
 import { unflattenContract } from './items.js';
-import { Q, type QMarket, qToNumber, roundToGrid } from './rational.js';
+import { Rat, type RatMarket, ratToNumber, roundToGrid } from './rational.js';
 
 /** Relative distance under which two contributions are treated as one pooled value. */
 export const POOL_TOLERANCE = 1e-9;
 
-/** The exact value of a finite binary64 as a Q (env's exactFromNumber without the normalising gcd). */
-export function qFromNumber(x: number): Q {
+/** The exact value of a finite binary64 as a Rat (env's exactFromNumber without the normalising gcd). */
+export function qFromNumber(x: number): Rat {
   if (!Number.isFinite(x)) throw new RangeError(`not a finite number (${x})`);
-  if (Number.isSafeInteger(x)) return Q.int(BigInt(x));
+  if (Number.isSafeInteger(x)) return Rat.int(BigInt(x));
   const { mantissa, exponent } = binary64Parts(x);
-  return exponent >= 0 ? Q.int(mantissa << BigInt(exponent)) : new Q(mantissa, 1n << BigInt(-exponent));
+  return exponent >= 0 ? Rat.int(mantissa << BigInt(exponent)) : new Rat(mantissa, 1n << BigInt(-exponent));
 }
 
 /**
@@ -23,15 +23,15 @@ export function qFromNumber(x: number): Q {
  */
 export function exactContributions(
   q: readonly number[],
-  qMax: Q,
+  qMax: Rat,
   grid: bigint | null,
   snap: boolean,
-  keep: readonly (Q | undefined)[] = [],
-): Q[] {
-  const qMaxFloat = qToNumber(qMax);
+  keep: readonly (Rat | undefined)[] = [],
+): Rat[] {
+  const qMaxFloat = ratToNumber(qMax);
   const order = q.map((_, v) => v).sort((u, v) => q[u]! - q[v]!);
-  const out: Q[] = new Array(q.length);
-  const toExact = (value: number): Q => {
+  const out: Rat[] = new Array(q.length);
+  const toExact = (value: number): Rat => {
     if (value >= qMaxFloat * (1 - POOL_TOLERANCE)) return qMax;
     const exact = qFromNumber(Math.max(0, value));
     const rounded = grid === null ? exact : roundToGrid(exact, grid);
@@ -59,10 +59,10 @@ export function exactContributions(
   return out;
 }
 
-/** An exactly feasible flat contract in Q. */
+/** An exactly feasible flat contract in Rat. */
 export interface ExactPoint {
-  q: Q[];
-  reward: Q[];
+  q: Rat[];
+  reward: Rat[];
   /** whether q and rewards were built on the dyadic grid */
   onGrid: boolean;
 }
@@ -72,9 +72,9 @@ export interface ExactPoint {
  * (unless `grid` is null), then exactly when `fallBackToExact`. Null when no closure succeeds.
  */
 export function closedPoint(
-  market: QMarket,
-  q: readonly Q[],
-  start: readonly Q[],
+  market: RatMarket,
+  q: readonly Rat[],
+  start: readonly Rat[],
   grid: bigint | null,
   fallBackToExact = true,
 ): ExactPoint | null {
@@ -89,7 +89,10 @@ export function closedPoint(
 }
 
 /** The flat exact point as an env ExactContract (fraction.js values, normalised). */
-export function toExactContract(K: number, point: { q: readonly Q[]; reward: readonly Q[] }): ExactContract {
+export function toExactContract(
+  K: number,
+  point: { q: readonly Rat[]; reward: readonly Rat[] },
+): ExactContract {
   const items: ContractItem<Rational>[] = point.q.map((q, v) => ({
     q: q.toFraction(),
     reward: point.reward[v]!.toFraction(),

@@ -1,14 +1,14 @@
-import type { Q } from './rational.js';
+import type { Rat } from './rational.js';
 
 /** One exact linear equation sum coef[k] u[k] = rhs (sparse). */
 export interface ExactEquation {
-  coef: Map<number, Q>;
-  rhs: Q;
+  coef: Map<number, Rat>;
+  rhs: Rat;
 }
 
 /** An equation from (unknown, coefficient) pairs, summing repeated unknowns. */
-export function linearEquation(terms: [number, Q][], rhs: Q): ExactEquation {
-  const coef = new Map<number, Q>();
+export function linearEquation(terms: [number, Rat][], rhs: Rat): ExactEquation {
+  const coef = new Map<number, Rat>();
   for (const [k, c] of terms) {
     const prev = coef.get(k);
     coef.set(k, prev === undefined ? c : prev.add(c));
@@ -21,10 +21,10 @@ export function linearEquation(terms: [number, Q][], rhs: Q): ExactEquation {
  * leaves an unknown undetermined. Pivots take the shortest remaining equation and prefer unit
  * coefficients, which keeps the numbers small on the +-1 / delta P rows of rents.ts.
  */
-export function solveExact(n: number, equations: ExactEquation[]): Q[] | null {
+export function solveExact(n: number, equations: ExactEquation[]): Rat[] | null {
   const remaining = new Set(
     equations.map((e) => {
-      const coef = new Map<number, Q>();
+      const coef = new Map<number, Rat>();
       for (const [k, c] of e.coef) if (!c.isZero()) coef.set(k, c);
       return { coef, rhs: e.rhs };
     }),
@@ -58,7 +58,7 @@ export function solveExact(n: number, equations: ExactEquation[]): Q[] | null {
     }
     pivots.push({ variable, eq: e! });
   }
-  const solution: (Q | undefined)[] = new Array(n).fill(undefined);
+  const solution: (Rat | undefined)[] = new Array(n).fill(undefined);
   for (let p = pivots.length - 1; p >= 0; p--) {
     const { variable, eq } = pivots[p]!;
     let acc = eq.rhs;
@@ -71,9 +71,9 @@ export function solveExact(n: number, equations: ExactEquation[]): Q[] | null {
     solution[variable] = acc.div(eq.coef.get(variable)!);
   }
   if (solution.some((s) => s === undefined)) return null;
-  return solution as Q[];
+  return solution as Rat[];
 }
 
-function isUnit(c: Q): boolean {
+function isUnit(c: Rat): boolean {
   return c.d === 1n && (c.n === 1n || c.n === -1n);
 }

@@ -1,5 +1,5 @@
 import { constraintIndices, type Field, floatField, type Market, period2Item } from '@diffcontract/env';
-import { type Q, type QMarket, qField } from './rational.js';
+import { type Rat, type RatMarket, ratField } from './rational.js';
 
 /**
  * The constraints of model.md section 4 in rent form. With x = a q^2 fixed, write each reward as
@@ -58,6 +58,6 @@ export function floatRentRows(market: Market<number>): RentRow<number>[] {
 }
 
 /** Same rows, same order, exact: a float basis indexes both. */
-export function rentRows(market: QMarket): RentRow<Q>[] {
-  return build(market.K, market.cost, market.delta, market.transition, qField);
+export function rentRows(market: RatMarket): RentRow<Rat>[] {
+  return build(market.K, market.cost, market.delta, market.transition, ratField);
 }

@@ -17,7 +17,7 @@ import { exactlyFeasiblePoint } from './feasible-point.js';
 import { gridOf, qFromNumber, toExactContract } from './finalize.js';
 import { createModel, highsRuntime, type LinearProgram, runModel } from './highs.js';
 import { constraintRows, flattenContract, itemInfos } from './items.js';
-import { Q, type QMarket, qMarket, qToNumber } from './rational.js';
+import { Rat, type RatMarket, ratMarket, ratToNumber } from './rational.js';
 import { exactVertex, solveRewardLp } from './rewardlp.js';
 
 export interface RepairResult {
@@ -64,15 +64,15 @@ export function repairContractWith(
   validateMarket(market);
   validateContract(market, contract);
   const float = toFloatMarket(market);
-  const qm = qMarket(market);
+  const qm = ratMarket(market);
   const K = float.theta.length;
   const items = flattenContract(contract);
-  const q = items.map((it) => Q.of(it.q));
-  const ownRewards = items.map((it) => Q.of(it.reward));
+  const q = items.map((it) => Rat.of(it.q));
+  const ownRewards = items.map((it) => Rat.of(it.reward));
   const x = exactAllocation(qm, q);
-  const xFloat = x.map(qToNumber);
+  const xFloat = x.map(ratToNumber);
 
-  const candidates: Q[][] = [];
+  const candidates: Rat[][] = [];
   if (feasibleExact(qm, x, ownRewards)) candidates.push(ownRewards);
   const lp = solveRewardLp(highs, float, xFloat, config.lpTolerance);
   if (lp !== null) {
@@ -108,7 +108,7 @@ export function repairContractWith(
   return { contract: exact, cloudUtility: cloudUtility(float, toFloatContract(exact)), changedAllocation };
 }
 
-function pushClosure(out: Q[][], market: QMarket, x: readonly Q[], start: readonly Q[]): void {
+function pushClosure(out: Rat[][], market: RatMarket, x: readonly Rat[], start: readonly Rat[]): void {
   const closed = closeRewards(market, x, start, null);
   if (closed !== null && feasibleExact(market, x, closed)) out.push(closed);
 }

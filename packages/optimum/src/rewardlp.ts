@@ -4,7 +4,7 @@ import { feasibleExact } from './closure.js';
 import { type ExactRow, exactDualSimplex } from './exactdual.js';
 import { createModel, type LinearProgram, runModel } from './highs.js';
 import { itemInfos, itemType } from './items.js';
-import { type Q, Q_ONE, Q_ZERO, type QMarket } from './rational.js';
+import { RAT_ONE, RAT_ZERO, type Rat, type RatMarket } from './rational.js';
 import { floatRentRows, rentRows } from './rents.js';
 
 /** Solution of the reward LP for a fixed allocation: cloud-best rents and the basis that gave them. */
@@ -75,15 +75,15 @@ export function solveRewardLp(
  * row; a pivot or two fixes that. Returns exactly feasible rewards, or null (not implementable, or
  * the pivot budget ran out).
  */
-export function exactVertex(market: QMarket, x: readonly Q[], solution: RewardLpSolution): Q[] | null {
+export function exactVertex(market: RatMarket, x: readonly Rat[], solution: RewardLpSolution): Rat[] | null {
   const rows = rentRows(market);
   const n = x.length;
   // G U >= h: the rent rows, then U_v >= 0 as rows m + v.
   const constraints: ExactRow[] = rows.map((row) => ({
-    coef: new Map(row.terms.map((t) => [t.item, t.coef] as [number, Q])),
+    coef: new Map(row.terms.map((t) => [t.item, t.coef] as [number, Rat])),
     rhs: row.rhsCoef.mul(x[row.rhsItem]!),
   }));
-  for (let v = 0; v < n; v++) constraints.push({ coef: new Map([[v, Q_ONE]]), rhs: Q_ZERO });
+  for (let v = 0; v < n; v++) constraints.push({ coef: new Map([[v, RAT_ONE]]), rhs: RAT_ZERO });
   const cost = Array.from({ length: n }, (_, v) => {
     const K = market.K;
     if (v < K) return market.prior[v]!;

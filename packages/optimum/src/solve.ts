@@ -7,7 +7,7 @@ import { highsRuntime } from './highs.js';
 import { type AnyMarket, type MarketPair, marketPair } from './market.js';
 import { OuterApproximation, type OuterState } from './outer.js';
 import { pointUtility, polish } from './polish.js';
-import { type QMarket, qMarket } from './rational.js';
+import { type RatMarket, ratMarket } from './rational.js';
 
 export interface OptimumResult {
   /** the optimal contract as floats; equal to exactContract whenever its values lie on the grid */
@@ -48,7 +48,7 @@ export function solveOptimumWith(
   const pair = marketPair(market);
   const N = pair.float.esCount;
   const outer = new OuterApproximation(highs, pair.float, config.lpTolerance);
-  const qm = qMarket(pair.exact);
+  const qm = ratMarket(pair.exact);
   try {
     let best: OptimumResult | null = null;
     while (outer.iterations < config.maxIterations) {
@@ -115,7 +115,7 @@ function relativeGap(upper: number, lower: number): number {
 function bestFeasible(
   highs: Highs,
   pair: MarketPair,
-  qm: QMarket,
+  qm: RatMarket,
   state: OuterState,
   points: Point[],
   config: OptimumOptions,
