@@ -10,7 +10,7 @@ import { magnitudeScores } from './importance.js';
 import { lowestMask, prunedCount } from './schedule.js';
 import { actorDenoise } from './test-chain.js';
 import { rng } from './test-helpers.js';
-import { diffusionActorNetwork } from './topology.js';
+import { diffusionActorNetwork } from './test-actor.js';
 import type { PrunableNetwork } from './types.js';
 
 const STATE_DIM = 18; // K = 3
