@@ -11,8 +11,8 @@ import { magnitudeScores } from './importance.js';
 import { applyMasks, MaskedNetwork } from './mask.js';
 import { cloneNetwork, validateNetwork } from './network.js';
 import { lowestMask } from './schedule.js';
-import { randomArray, rng } from './test-helpers.js';
 import { ACTOR_LAYER, actorEpsForward, diffusionActorNetwork } from './test-actor.js';
+import { randomArray, rng } from './test-helpers.js';
 import type { PrunableNetwork } from './types.js';
 
 // K = 3: state 2K + K^2 + 3 = 18, action 2K + 2K^2 = 24 (model.md section 6)

@@ -3,7 +3,7 @@ import { compactNetwork } from './compact.js';
 import { applyMasks } from './mask.js';
 import { cloneNetwork } from './network.js';
 import { lowestMask } from './schedule.js';
-import { diffusionActorNetwork, actorEpsForward } from './test-actor.js';
+import { actorEpsForward, diffusionActorNetwork } from './test-actor.js';
 import { actorDenoise, type NormalSource } from './test-chain.js';
 import { randomArray, rng } from './test-helpers.js';
 import type { PrunableNetwork } from './types.js';
