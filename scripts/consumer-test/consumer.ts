@@ -4,10 +4,10 @@
 import { writeFileSync } from 'node:fs';
 import { type Certificate, checkContract, shutdownZ3 } from '@diffcontract/contract-checker';
 import {
+  compactedArtefact,
   createDiffusionActor,
   createNoise,
   DiffusionActor,
-  packArtefact,
   saveArtefact,
 } from '@diffcontract/diffusion-actor';
 import { ActorInference, loadArtefact, type WeightsArtefact } from '@diffcontract/diffusion-actor/inference';
@@ -21,7 +21,7 @@ import {
   readModelFile,
 } from '@diffcontract/env';
 import { repairContract, solveOptimum } from '@diffcontract/optimum';
-import { actorArtefactTensors, actorNetworkFromArtefact, compactNetwork } from '@diffcontract/pruning';
+import { compactNetwork, type PrunableNetwork } from '@diffcontract/pruning';
 import { setBackend } from '@diffcontract/sac';
 import * as tf from '@tensorflow/tfjs';
 
@@ -65,19 +65,16 @@ const { grads } = tf.variableGrads(
 );
 check(Object.keys(grads).length === actor.variables.length, 'a gradient per variable');
 
-// A pruned actor, its dense artefact (with masks) and its compacted export.
+// A pruned actor, its dense artefact (with masks) and its compacted export: the actor's own
+// description of its units is a pruning network as it is (structural types, no glue).
 const keep = (n: number, every: number) =>
   Float32Array.from({ length: n }, (_, i) => (i % every === 1 ? 0 : 1));
 actor.setUnitMasks([keep(32, 4), keep(64, 3), keep(64, 5)]);
 const dense: WeightsArtefact = actor.toArtefact();
 const masks = [0, 1, 2].map((i) => Uint8Array.from(actor.unitGates()[i]!));
-const compacted = compactNetwork(actorNetworkFromArtefact(dense), masks);
-const widths = compacted.network.groups.map((g) => compacted.network.layers[g.layer]!.outDim);
-const packed = packArtefact(
-  dense.manifest.kind,
-  { ...dense.manifest.config, hidden: widths.slice(1) },
-  actorArtefactTensors(compacted.network),
-);
+const units: PrunableNetwork = actor.prunableUnits();
+const compacted = compactNetwork(units, masks);
+const packed = compactedArtefact(dense, compacted.network);
 saveArtefact('policy', dense);
 saveArtefact('policy-compact', packed);
 

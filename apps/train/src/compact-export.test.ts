@@ -1,7 +1,13 @@
-import { ActorInference, createNoise, DiffusionActor, tensorOf } from '@diffcontract/diffusion-actor';
+import {
+  ActorInference,
+  actorUnitsOfArtefact,
+  createNoise,
+  DiffusionActor,
+  tensorOf,
+} from '@diffcontract/diffusion-actor';
 import { setBackend } from '@diffcontract/sac';
 import { describe, expect, it } from 'vitest';
-import { compactPolicy, policyMasks } from './compact-export.js';
+import { compactPolicy } from './compact-export.js';
 
 await setBackend('wasm');
 
@@ -85,7 +91,7 @@ describe('compacted export', () => {
       timeEmbedding: E,
       seed: 1,
     });
-    expect(policyMasks(actor.toArtefact())).toBeNull();
+    expect(actorUnitsOfArtefact(actor.toArtefact()).masks).toBeNull();
     expect(compactPolicy(actor.toArtefact())).toBeNull();
     actor.dispose();
   });

@@ -10,8 +10,8 @@
  * give the widths) or `DiffusionActor` (which pads a pruned time MLP back to its fixed width with
  * masked zero units).
  */
-import { packArtefact, tensorOf, type WeightsArtefact } from '@diffcontract/diffusion-actor';
-import { actorArtefactTensors, actorNetworkFromArtefact, compactNetwork } from '@diffcontract/pruning';
+import { actorUnitsOfArtefact, compactedArtefact, type WeightsArtefact } from '@diffcontract/diffusion-actor';
+import { compactNetwork, groupWidths } from '@diffcontract/pruning';
 
 /** What timing.json records about the compacted actor. */
 export interface CompactSummary {
@@ -22,36 +22,19 @@ export interface CompactSummary {
   widths: { dense: number[]; compacted: number[] };
 }
 
-/** Keep masks carried by a policy artefact (`mask.0`, `mask.1`, ...), or null when it has none. */
-export function policyMasks(artefact: WeightsArtefact): Uint8Array[] | null {
-  const names = new Set(artefact.manifest.tensors.map((t) => t.name));
-  if (!names.has('mask.0')) return null;
-  const masks: Uint8Array[] = [];
-  for (let i = 0; names.has(`mask.${i}`); i++) {
-    masks.push(Uint8Array.from(tensorOf(artefact, `mask.${i}`), (v) => (v === 0 ? 0 : 1)));
-  }
-  return masks;
-}
-
 /** The policy with its masked units removed, or null when it carries no masks. */
 export function compactPolicy(
   artefact: WeightsArtefact,
 ): { artefact: WeightsArtefact; summary: CompactSummary } | null {
-  const masks = policyMasks(artefact);
-  if (!masks) return null;
-  const result = compactNetwork(actorNetworkFromArtefact(artefact), masks);
-  const widths = result.network.groups.map((g) => result.network.layers[g.layer]!.outDim);
-  const compacted = packArtefact(
-    artefact.manifest.kind,
-    { ...artefact.manifest.config, hidden: widths.slice(1) },
-    actorArtefactTensors(result.network),
-  );
+  const units = actorUnitsOfArtefact(artefact);
+  if (!units.masks) return null;
+  const result = compactNetwork(units, units.masks);
   return {
-    artefact: compacted,
+    artefact: compactedArtefact(artefact, result.network),
     summary: {
       flopsPerStep: { dense: result.flops.before, compacted: result.flops.after },
       parameters: { dense: result.parameters.before, compacted: result.parameters.after },
-      widths: { dense: masks.map((m) => m.length), compacted: widths },
+      widths: { dense: groupWidths(units), compacted: groupWidths(result.network) },
     },
   };
 }

@@ -1,8 +1,9 @@
 /**
  * EDMSAC's dynamic structured pruning, as seen from the training loop: after every SAC update the
  * hook asks the pruning strategy (resolved by name from @diffcontract/pruning's registry) whether
- * masks are due; when they are, it snapshots the actor's hidden layers, scores their neurons,
- * and applies the new keep-masks to the actor and its target alike. Masks are recomputed from
+ * masks are due; when they are, it reads the actor's own description of its prunable units
+ * (Actor.prunableUnits: one read of the weights), scores the units, and applies the new keep-masks
+ * to the actor and its target alike. Masks are recomputed from
  * scratch each time (pruned neurons can return) and the ratio ramps up as the schedule says.
  *
  * Masked weights get no update while masked: masks gate the units' outputs (their weights then get
@@ -18,15 +19,8 @@
  * step, so the criterion adds about 1/taylorEvery of an actor step per update.
  */
 import { createNoise, type NoiseSource, type NoiseState } from '@diffcontract/diffusion-actor';
-import {
-  actorNetworkFromArtefact,
-  actorVariableKeepMasks,
-  createPruningStrategy,
-  type PrunableNetwork,
-  type PruningMasks,
-  type PruningStrategy,
-} from '@diffcontract/pruning';
-import type { Actor, PrunableLayer, SacAgent, TransitionBatch } from '@diffcontract/sac';
+import { createPruningStrategy, type PruningMasks, type PruningStrategy } from '@diffcontract/pruning';
+import type { Actor, SacAgent, TransitionBatch } from '@diffcontract/sac';
 import type { TrainConfig } from './config.js';
 import { UsageError } from './config-load.js';
 import { STREAM, streamSeed } from './streams.js';
@@ -49,52 +43,15 @@ export interface ActorPruner {
   restore(state: unknown): void;
 }
 
-/**
- * The actor's hidden layers as a pruning network: each hidden layer becomes a producer (its incoming
- * weights and bias) and a consumer (its outgoing weights), so the criteria see every weight a neuron
- * owns on both sides.
- */
-export function networkOfLayers(layers: readonly PrunableLayer[]): PrunableNetwork {
-  return {
-    layers: layers.flatMap((l) => [
-      {
-        name: `${l.name}.in`,
-        inDim: l.inputs,
-        outDim: l.units,
-        kernel: l.kernelIn,
-        bias: l.biasIn,
-        activation: 'mish' as const,
-      },
-      {
-        name: `${l.name}.out`,
-        inDim: l.units,
-        outDim: l.outputs,
-        kernel: l.kernelOut,
-        bias: new Float32Array(l.outputs),
-        activation: 'linear' as const,
-      },
-    ]),
-    groups: layers.map((l, g) => ({
-      name: l.name,
-      layer: 2 * g,
-      consumers: [{ layer: 2 * g + 1, rowOffset: 0 }],
-    })),
-  };
-}
+type PrunableActor = Required<Pick<Actor, 'prunableUnits' | 'setUnitMasks' | 'variableKeepMasks'>>;
 
-function prunableActor(actor: Actor): Required<Pick<Actor, 'prunableLayers' | 'setUnitMasks'>> {
-  if (!actor.prunableLayers || !actor.setUnitMasks) {
+function prunableActor(actor: Actor): PrunableActor {
+  if (!actor.prunableUnits || !actor.setUnitMasks || !actor.variableKeepMasks) {
     throw new UsageError(
       `actor.name: actor '${actor.kind}' does not support structured pruning (${JSON.stringify(actor.kind)})`,
     );
   }
-  return { prunableLayers: actor.prunableLayers.bind(actor), setUnitMasks: actor.setUnitMasks.bind(actor) };
-}
-
-/** 0/1 per entry of actor.variables for the diffusion actor (whose variable layout the glue knows). */
-function variableKeepMasks(actor: Actor, masks: PruningMasks): Float32Array[] | null {
-  if (actor.kind !== 'diffusion') return null;
-  return actorVariableKeepMasks(actorNetworkFromArtefact(actor.toArtefact()), masks).map((k) => k.values);
+  return actor as PrunableActor;
 }
 
 interface TaylorFeed {
@@ -139,17 +96,16 @@ class Pruner implements ActorPruner {
       });
     }
     if (!this.strategy.shouldRecompute(updates)) return;
-    const network = networkOfLayers(prunableActor(this.agent.actor).prunableLayers());
-    this.apply(this.strategy.recompute(updates, network));
+    this.apply(this.strategy.recompute(updates, prunableActor(this.agent.actor).prunableUnits()));
   }
 
   private apply(masks: PruningMasks): void {
     this.masks = masks;
     const floats = masks.map((m) => Float32Array.from(m));
-    prunableActor(this.agent.actor).setUnitMasks(floats);
+    const actor = prunableActor(this.agent.actor);
+    actor.setUnitMasks(floats);
     prunableActor(this.agent.targetActor).setUnitMasks(floats);
-    const keep = variableKeepMasks(this.agent.actor, masks);
-    if (keep) this.agent.maskActorOptimizer(keep);
+    this.agent.maskActorOptimizer(actor.variableKeepMasks(floats));
   }
 
   prunedShare(): number {

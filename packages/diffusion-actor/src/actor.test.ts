@@ -190,16 +190,63 @@ describe('DiffusionActor', () => {
     for (const x of [a, b, c]) x.dispose();
   });
 
-  test('prunable layers expose the hidden layers in mask order with the artefact weights', () => {
-    const layers = actor.prunableLayers();
-    expect(layers.map((l) => [l.name, l.inputs, l.units, l.outputs])).toEqual([
-      ['time.0', 16, 32, 16],
-      ['eps.0', A + 16 + S, 32, 32],
-      ['eps.1', 32, 32, A],
+  test('prunable units: the layers in artefact order with copies of its weights, one group per hidden layer', () => {
+    const units = actor.prunableUnits();
+    expect(units.layers.map((l) => [l.name, l.inDim, l.outDim, l.activation])).toEqual([
+      ['time.0', 16, 32, 'mish'],
+      ['time.1', 32, 16, 'linear'],
+      ['eps.0', A + 16 + S, 32, 'mish'],
+      ['eps.1', 32, 32, 'mish'],
+      ['eps.2', 32, A, 'linear'],
     ]);
+    // each group feeds the next layer from its first row, in setUnitMasks order
+    expect(units.groups).toEqual(
+      [0, 2, 3].map((l) => ({
+        name: units.layers[l]!.name,
+        layer: l,
+        consumers: [{ layer: l + 1, rowOffset: 0 }],
+      })),
+    );
     const art = actor.toArtefact();
-    expect(layers[1]!.kernelIn).toEqual(tensorOf(art, 'eps.0.kernel'));
-    expect(layers[2]!.kernelOut).toEqual(tensorOf(art, 'eps.2.kernel'));
+    units.layers.forEach((l) => {
+      expect(l.kernel).toEqual(tensorOf(art, `${l.name}.kernel`));
+      expect(l.bias).toEqual(tensorOf(art, `${l.name}.bias`));
+    });
+    units.layers[3]!.kernel.fill(0);
+    expect(tensorOf(actor.toArtefact(), 'eps.1.kernel')).toEqual(tensorOf(art, 'eps.1.kernel'));
+  });
+
+  test('variable keep masks: 0 on exactly the weights a masked unit owns, per variable', () => {
+    const masks = [new Float32Array(32).fill(1), new Float32Array(32).fill(1), new Float32Array(32).fill(1)];
+    masks[0]![3] = 0;
+    masks[1]![5] = 0;
+    masks[2]![17] = 0;
+    masks[2]![30] = 0;
+    const keep = actor.variableKeepMasks(masks);
+    expect(keep.map((k) => k.length)).toEqual(actor.variables.map((v) => v.size));
+    const zeros = keep.map((k) => k.filter((v) => v === 0).length);
+    // time.0 column 3 (16 rows) and bias; time.1 row 3 (16 wide); eps.0 column 5 in each row block
+    // (x_t A, t_emb 16, s S rows) and bias; eps.1 row 5 (32) and columns 17, 30 (31 rows each, one
+    // crossing row 5 already counted) and biases; eps.2 rows 17 and 30 (A wide)
+    expect(zeros).toEqual([16, 1, 16, 0, A, 16, S, 1, 32 + 2 * 31, 2, 2 * A, 0]);
+    expect(keep[8]![5 * 32 + 17]).toBe(0);
+    expect(keep[8]![4 * 32 + 17]).toBe(0);
+    expect(keep[8]![4 * 32 + 16]).toBe(1);
+    expect(keep[1]![3]).toBe(0);
+    expect(() => actor.variableKeepMasks([masks[0]!])).toThrow('masks: expected 3 arrays (1)');
+    // zeroing those weights of the unmasked actor gives the masked actor's function
+    const masked = actor.clone();
+    masked.setUnitMasks(masks);
+    const cut = actor.clone();
+    cut.variables.forEach((v, i) => {
+      tf.tidy(() => v.assign(tf.mul(v, tf.tensor(keep[i]!, v.shape))));
+    });
+    const a = masked.act(states, createNoise(8));
+    const b = cut.act(states, createNoise(8));
+    a.forEach((v, i) => {
+      expect(Math.abs(v - b[i]!)).toBeLessThan(1e-6);
+    });
+    for (const x of [masked, cut]) x.dispose();
   });
 
   test('masking a unit equals removing its outgoing weights; masks survive save/load', () => {

@@ -27,6 +27,14 @@ import {
 import { createNoise, type NoiseSource } from './nn/noise.js';
 import { readAndDispose } from './nn/read.js';
 import { chainNoise, type ReverseStep, reverseSteps, type VpSchedule, vpSchedule } from './schedule.js';
+import {
+  type ActorUnits,
+  actorUnits,
+  checkUnitMasks,
+  layerKeepValues,
+  layerTensors,
+  unitWidths,
+} from './units.js';
 import { wasmSimdSupported } from './wasm/kernels.js';
 
 export const DIFFUSION_KIND = 'diffusion';
@@ -246,29 +254,36 @@ export class DiffusionActor {
    * that row order.
    */
   toArtefact(): WeightsArtefact {
-    const read = (t: tf.Tensor) => t.dataSync() as Float32Array;
+    const tensors = layerTensors(this.layers((t) => t.dataSync() as Float32Array));
+    // Masks are part of the policy: a pruned actor saved and reloaded must act the same.
+    (this.masks ?? []).forEach((m, i) => {
+      tensors.push({ name: `mask.${i}`, shape: m.shape as number[], values: m.dataSync() as Float32Array });
+    });
+    return packArtefact(DIFFUSION_KIND, { ...this.config }, tensors);
+  }
+
+  /**
+   * The dense layers in artefact order (time MLP, then eps_theta), values from `read`; the first
+   * eps_theta layer's kernel is its three row blocks joined into the [A + E + S, H0] kernel over
+   * [x_t, t_emb, s].
+   */
+  private layers(read: (t: tf.Tensor) => Float32Array): ActorUnits['layers'] {
     const { actionDim: A, stateDim: S, timeEmbedding: E, hidden: H } = this.config;
     const first = new Float32Array((A + E + S) * H[0]!);
     first.set(read(this.inX), 0);
     first.set(read(this.inT), A * H[0]!);
     first.set(read(this.inS), (A + E) * H[0]!);
-    const tensors = [
-      ...this.timeMlp.layers.flatMap((l, i) => [
-        { name: `time.${i}.kernel`, shape: l.kernel.shape as number[], values: read(l.kernel) },
-        { name: `time.${i}.bias`, shape: l.bias.shape as number[], values: read(l.bias) },
-      ]),
-      { name: 'eps.0.kernel', shape: [A + E + S, H[0]!], values: first },
-      { name: 'eps.0.bias', shape: [H[0]!], values: read(this.inBias) },
-      ...this.rest.flatMap((l, i) => [
-        { name: `eps.${i + 1}.kernel`, shape: l.kernel.shape as number[], values: read(l.kernel) },
-        { name: `eps.${i + 1}.bias`, shape: l.bias.shape as number[], values: read(l.bias) },
-      ]),
-    ];
-    // Masks are part of the policy: a pruned actor saved and reloaded must act the same.
-    (this.masks ?? []).forEach((m, i) => {
-      tensors.push({ name: `mask.${i}`, shape: m.shape as number[], values: read(m) });
+    const dense = (kernel: tf.Tensor, bias: tf.Tensor) => ({
+      inDim: kernel.shape[0]!,
+      outDim: kernel.shape[1]!,
+      kernel: read(kernel),
+      bias: read(bias),
     });
-    return packArtefact(DIFFUSION_KIND, { ...this.config }, tensors);
+    return actorUnits([
+      ...this.timeMlp.layers.map((l) => dense(l.kernel, l.bias)),
+      { inDim: A + E + S, outDim: H[0]!, kernel: first, bias: read(this.inBias) },
+      ...this.rest.map((l) => dense(l.kernel, l.bias)),
+    ]).layers;
   }
 
   /** Rebuilds an actor from toArtefact() output or a compacted export of it (see loadWeights). */
@@ -313,45 +328,31 @@ export class DiffusionActor {
   }
 
   /**
-   * The hidden layers as typed arrays for pruning strategies, in the mask order of setUnitMasks:
-   * the time MLP's hidden layer, then each hidden layer of eps_theta. The first eps_theta layer's
-   * incoming kernel is the full [A + E + S, H0] block over [x_t, t_emb, s].
+   * The actor's prunable structure (units.ts): its layers with copies of the weights, and one unit
+   * group per hidden layer in setUnitMasks order, with the kernel rows each group feeds. The shape of
+   * @diffcontract/pruning's PrunableNetwork, for its strategies and compaction.
    */
-  prunableLayers(): {
-    name: string;
-    units: number;
-    inputs: number;
-    outputs: number;
-    kernelIn: Float32Array;
-    biasIn: Float32Array;
-    kernelOut: Float32Array;
-  }[] {
-    const art = this.toArtefact();
-    const { actionDim: A, stateDim: S, timeEmbedding: E, hidden: H } = this.config;
-    const copy = (name: string) => tensorOf(art, name).slice();
-    const layers = [
-      {
-        name: 'time.0',
-        units: 2 * E,
-        inputs: E,
-        outputs: E,
-        kernelIn: copy('time.0.kernel'),
-        biasIn: copy('time.0.bias'),
-        kernelOut: copy('time.1.kernel'),
-      },
+  prunableUnits(): ActorUnits {
+    return actorUnits(this.layers((t) => (t.dataSync() as Float32Array).slice()));
+  }
+
+  /**
+   * 0/1 per entry of each of `variables` (same order and sizes) for the unit keep masks `masks`
+   * (setUnitMasks order): 0 on a masked unit's incoming weights, bias and outgoing weights. What the
+   * optimizer's moments are multiplied by when the masks change (SacAgent.maskActorOptimizer).
+   */
+  variableKeepMasks(masks: readonly ArrayLike<number>[]): Float32Array[] {
+    const { actionDim: A, timeEmbedding: E, hidden: H } = this.config;
+    const shapes = this.layers((t) => new Float32Array(t.size)); // only the widths are read
+    const keep = layerKeepValues(shapes, masks);
+    // eps.0's kernel is three variables: its x_t, t_emb and s row blocks.
+    const first = keep[2]!.kernel;
+    const blocks = [
+      first.slice(0, A * H[0]!),
+      first.slice(A * H[0]!, (A + E) * H[0]!),
+      first.slice((A + E) * H[0]!),
     ];
-    H.forEach((units, l) => {
-      layers.push({
-        name: `eps.${l}`,
-        units,
-        inputs: l === 0 ? A + E + S : H[l - 1]!,
-        outputs: l + 1 < H.length ? H[l + 1]! : A,
-        kernelIn: copy(`eps.${l}.kernel`),
-        biasIn: copy(`eps.${l}.bias`),
-        kernelOut: copy(`eps.${l + 1}.kernel`),
-      });
-    });
-    return layers;
+    return keep.flatMap((k, l) => (l === 2 ? [...blocks, k.bias] : [k.kernel, k.bias]));
   }
 
   /**
@@ -362,19 +363,14 @@ export class DiffusionActor {
     for (const m of this.masks ?? []) m.dispose();
     this.masks = null;
     if (!masks) return;
-    const widths = [2 * this.config.timeEmbedding, ...this.config.hidden];
-    if (masks.length !== widths.length)
-      throw new Error(`masks: expected ${widths.length} arrays (${masks.length})`);
-    masks.forEach((m, i) => {
-      if (m.length !== widths[i]) throw new Error(`masks[${i}]: expected ${widths[i]} entries (${m.length})`);
-    });
+    checkUnitMasks(masks, unitWidths(this.config));
     this.masks = masks.map((m) => tf.keep(tf.tensor1d(m)));
   }
 
   /** The hidden-unit gates now in force, in setUnitMasks order: the keep masks, or ones without masks. */
   unitGates(): Float32Array[] {
     if (this.masks) return this.masks.map((m) => (m.dataSync() as Float32Array).slice());
-    return [2 * this.config.timeEmbedding, ...this.config.hidden].map((w) => new Float32Array(w).fill(1));
+    return unitWidths(this.config).map((w) => new Float32Array(w).fill(1));
   }
 
   /**
@@ -384,7 +380,7 @@ export class DiffusionActor {
    * first-order Taylor importance of the unit (tf.valueAndGrads over the gates).
    */
   withUnitGates<T>(gates: readonly tf.Tensor1D[], fn: () => T): T {
-    const widths = [2 * this.config.timeEmbedding, ...this.config.hidden];
+    const widths = unitWidths(this.config);
     if (gates.length !== widths.length || gates.some((g, i) => g.size !== widths[i])) {
       throw new Error(
         `gates: expected widths [${widths.join(', ')}] ([${gates.map((g) => g.size).join(', ')}])`,

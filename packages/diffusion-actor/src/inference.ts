@@ -24,4 +24,11 @@ export {
   type VpSchedule,
   vpSchedule,
 } from './schedule.js';
+export {
+  type ActorLayer,
+  type ActorUnits,
+  actorUnitsOfArtefact,
+  compactedArtefact,
+  type UnitGroup,
+} from './units.js';
 export { wasmSimdSupported } from './wasm/kernels.js';

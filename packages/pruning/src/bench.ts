@@ -8,9 +8,9 @@ import { vpSchedule } from '@diffcontract/diffusion-actor/inference';
 import { compactNetwork } from './compact.js';
 import { magnitudeScores } from './importance.js';
 import { lowestMask, prunedCount } from './schedule.js';
+import { diffusionActorNetwork } from './test-actor.js';
 import { actorDenoise } from './test-chain.js';
 import { rng } from './test-helpers.js';
-import { diffusionActorNetwork } from './topology.js';
 import type { PrunableNetwork } from './types.js';
 
 const STATE_DIM = 18; // K = 3

@@ -1,12 +1,4 @@
 export {
-  type ActorArtefactLike,
-  actorArtefactTensors,
-  actorNetworkFromArtefact,
-  actorUnitMasks,
-  actorVariableKeepMasks,
-  type NamedTensor,
-} from './actor-glue.js';
-export {
   type CompactionResult,
   compactNetwork,
   DEFAULT_ACTIVATION_FLOPS,
@@ -61,12 +53,6 @@ export {
   type PruningStrategyFactory,
   pruningStrategies,
 } from './strategy.js';
-export {
-  ACTOR_LAYER,
-  type ActorTopologyOptions,
-  actorEpsForward,
-  diffusionActorNetwork,
-} from './topology.js';
 export {
   ACTIVATIONS,
   type Activation,

@@ -1,5 +1,5 @@
 import { PruningError } from './errors.js';
-import { actorEpsForward } from './topology.js';
+import { actorEpsForward } from './test-actor.js';
 import type { PrunableNetwork } from './types.js';
 
 /** The fields of diffusion-actor's VpSchedule that the reverse chain uses (arrays indexed by t - 1). */

@@ -11,8 +11,8 @@
  */
 
 import type { NoiseSource, WeightsArtefact } from '@diffcontract/diffusion-actor';
+import type { PrunableNetwork } from '@diffcontract/pruning';
 import type * as tf from '@tensorflow/tfjs';
-import type { PrunableLayer } from './registry.js';
 
 export type { NoiseSource, WeightsArtefact };
 
@@ -93,12 +93,16 @@ export interface Actor {
   dispose(): void;
 
   /**
-   * Optional structured-pruning hooks (EDMSAC). `prunableLayers` snapshots the hidden layers as
-   * typed arrays; `setUnitMasks` applies one keep mask per layer (1 keep, 0 pruned; same order),
-   * or clears all masks with null. Masks act on forward passes, gradients and `act` alike.
+   * Optional structured-pruning hooks (EDMSAC). `prunableUnits` describes the actor to
+   * @diffcontract/pruning: its dense layers (copies of the weights as typed arrays) and its prunable
+   * unit groups with the kernel rows each feeds. `setUnitMasks` applies one keep mask per group (1
+   * keep, 0 pruned; same order), or clears all masks with null; masks act on forward passes,
+   * gradients and `act` alike. `variableKeepMasks` gives, for such masks, 0/1 per entry of each of
+   * `variables`: 0 on the weights the masked units own, for `SacAgent.maskActorOptimizer`.
    */
-  prunableLayers?(): PrunableLayer[];
+  prunableUnits?(): PrunableNetwork;
   setUnitMasks?(masks: readonly Float32Array[] | null): void;
+  variableKeepMasks?(masks: readonly ArrayLike<number>[]): Float32Array[];
   /** The gates now multiplying the hidden units (the keep masks, ones where unmasked), same order. */
   unitGates?(): Float32Array[];
   /**

@@ -64,8 +64,8 @@ export interface SacAgent {
   saveState(): WeightsArtefact;
   /**
    * Structured pruning (EDMSAC): freezes masked actor weights. `keep` holds one 0/1 array per entry
-   * of `actor.variables` (same order and sizes; null keeps a whole variable), e.g. from
-   * `@diffcontract/pruning`'s `actorVariableKeepMasks`. The actor Adam's first and second moments are
+   * of `actor.variables` (same order and sizes; null keeps a whole variable), e.g. the actor's
+   * `variableKeepMasks(masks)`. The actor Adam's first and second moments are
    * zeroed where keep is 0; the weights themselves are left as they are. A masked unit (gated to 0 by
    * `setUnitMasks`) gives its weights an exactly-zero gradient, so with zero moments Adam moves them
    * by exactly 0 until the mask is lifted: they stay bitwise frozen and keep their magnitude, so a

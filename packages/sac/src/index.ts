@@ -19,7 +19,6 @@ export {
   type Environment,
   type EnvironmentFactory,
   environments,
-  type PrunableLayer,
   Registry,
   registerActor,
   registerEnvironment,

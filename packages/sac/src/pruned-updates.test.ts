@@ -6,7 +6,7 @@
  * left from the unmasked updates keep moving them.
  */
 import { createNoise } from '@diffcontract/diffusion-actor';
-import { actorNetworkFromArtefact, actorVariableKeepMasks } from '@diffcontract/pruning';
+import { entryMasks, validateNetwork } from '@diffcontract/pruning';
 import { describe, expect, test } from 'vitest';
 import { createSacAgent } from './agent.js';
 import { diffusionActorFactory } from './builtins.js';
@@ -42,11 +42,11 @@ function setup(zeroMoments: boolean) {
   // Unmasked updates first, so the moments of soon-masked weights are non-zero.
   for (let k = 0; k < 3; k++) agent.update(batchOf(k));
   const masks = unitMasks();
-  const keep = actorVariableKeepMasks(actorNetworkFromArtefact(actor.toArtefact()), masks);
   const floats = masks.map((m) => Float32Array.from(m));
+  const keep = actor.variableKeepMasks!(floats);
   agent.actor.setUnitMasks!(floats);
   agent.targetActor.setUnitMasks!(floats);
-  if (zeroMoments) agent.maskActorOptimizer(keep.map((k) => k.values));
+  if (zeroMoments) agent.maskActorOptimizer(keep);
   return { agent, keep };
 }
 
@@ -54,9 +54,15 @@ const read = (vars: readonly { dataSync(): unknown }[]) =>
   vars.map((v) => (v.dataSync() as Float32Array).slice());
 
 describe('masked actor weights', () => {
-  test('keep masks line up with actor.variables', () => {
+  test("keep masks line up with actor.variables and are pruning's entry masks of the actor's units", () => {
     const { agent, keep } = setup(true);
-    expect(keep.map((k) => k.shape)).toEqual(agent.actor.variables.map((v) => v.shape));
+    expect(keep.map((k) => k.length)).toEqual(agent.actor.variables.map((v) => v.size));
+    // The variables hold the layers' kernels and biases in layer order (the first layer's kernel
+    // as row blocks), so both flatten to the same sequence.
+    const units = agent.actor.prunableUnits!();
+    validateNetwork(units);
+    const expected = entryMasks(units, unitMasks()).flatMap((l) => [...l.kernel, ...l.bias]);
+    expect(keep.flatMap((k) => [...k])).toEqual(expected);
     agent.dispose();
   });
 
@@ -71,7 +77,7 @@ describe('masked actor weights', () => {
     let moved = 0;
     let kept = 0;
     keep.forEach((k, i) => {
-      k.values.forEach((flag, e) => {
+      k.forEach((flag, e) => {
         if (flag === 0) {
           frozen++;
           // bitwise: compare the float32 bit patterns, not values within a tolerance
@@ -99,7 +105,7 @@ describe('masked actor weights', () => {
     const after = read(agent.actor.variables);
     let drifted = 0;
     keep.forEach((k, i) => {
-      k.values.forEach((flag, e) => {
+      k.forEach((flag, e) => {
         if (flag === 0 && after[i]![e] !== before[i]![e]) drifted++;
       });
     });
@@ -109,10 +115,8 @@ describe('masked actor weights', () => {
 
   test('rejects keep arrays of the wrong count or size', () => {
     const { agent, keep } = setup(true);
-    expect(() => agent.maskActorOptimizer(keep.slice(1).map((k) => k.values))).toThrow(
-      /expected \d+ keep arrays/,
-    );
-    const wrong = keep.map((k, i) => (i === 0 ? new Float32Array(1) : k.values));
+    expect(() => agent.maskActorOptimizer(keep.slice(1))).toThrow(/expected \d+ keep arrays/);
+    const wrong = keep.map((k, i) => (i === 0 ? new Float32Array(1) : k));
     expect(() => agent.maskActorOptimizer(wrong)).toThrow(/keep\[0\]: expected \d+ entries \(1\)/);
     agent.dispose();
   });

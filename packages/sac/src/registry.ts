@@ -62,26 +62,6 @@ export interface Environment {
 
 export type EnvironmentFactory = (options: { seed: number } & Record<string, unknown>) => Environment;
 
-/**
- * One hidden layer of an actor as a pruning strategy sees it (Actor.prunableLayers): plain typed
- * arrays, no tensors, so strategies can live in tensor-free packages. Copies: changing them changes
- * nothing in the actor.
- */
-export interface PrunableLayer {
-  name: string;
-  units: number;
-  inputs: number;
-  outputs: number;
-  /** weights into the layer, `[inputs, units]` row-major */
-  kernelIn: Float32Array;
-  /** bias of the layer, `[units]` */
-  biasIn: Float32Array;
-  /** weights out of the layer into the next one, `[units, outputs]` row-major */
-  kernelOut: Float32Array;
-  /** mean |activation| per unit on a probe batch, when the actor computed it */
-  meanAbsActivation?: Float32Array;
-}
-
 export const actors = new Registry<ActorFactory>('actor');
 export const environments = new Registry<EnvironmentFactory>('environment');
 

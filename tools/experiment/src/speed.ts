@@ -11,13 +11,13 @@
  */
 import {
   ActorInference,
+  actorUnitsOfArtefact,
+  compactedArtefact,
   loadArtefact,
-  packArtefact,
-  tensorOf,
   type WeightsArtefact,
 } from '@diffcontract/diffusion-actor';
 import { encodeState, sampleMarkets, stateDim } from '@diffcontract/env';
-import { actorArtefactTensors, actorNetworkFromArtefact, compactNetwork } from '@diffcontract/pruning';
+import { compactNetwork, groupWidths } from '@diffcontract/pruning';
 import { median, quantileSorted } from './stats.js';
 
 export interface CompactedActor {
@@ -28,37 +28,16 @@ export interface CompactedActor {
   widths: { before: number[]; after: number[] };
 }
 
-/** The policy's keep masks (`mask.0` time hidden, `mask.1`, `mask.2` main hidden), or null when unpruned. */
-export function policyMasks(artefact: WeightsArtefact): Uint8Array[] | null {
-  const names = artefact.manifest.tensors.map((t) => t.name);
-  if (!names.includes('mask.0')) return null;
-  const masks: Uint8Array[] = [];
-  for (let i = 0; names.includes(`mask.${i}`); i++) {
-    masks.push(Uint8Array.from(tensorOf(artefact, `mask.${i}`), (v) => (v === 0 ? 0 : 1)));
-  }
-  return masks;
-}
-
 /** The policy with its masked units removed; throws when the policy carries no masks. */
 export function compactPolicy(artefact: WeightsArtefact): CompactedActor {
-  const masks = policyMasks(artefact);
-  if (!masks) throw new Error('policy: no pruning masks (mask.0, ...) to compact with');
-  const network = actorNetworkFromArtefact(artefact);
-  const result = compactNetwork(network, masks);
-  const hiddenAfter = result.network.groups.slice(1).map((g) => result.network.layers[g.layer]!.outDim);
-  const compacted = packArtefact(
-    artefact.manifest.kind,
-    { ...artefact.manifest.config, hidden: hiddenAfter },
-    actorArtefactTensors(result.network),
-  );
+  const units = actorUnitsOfArtefact(artefact);
+  if (!units.masks) throw new Error('policy: no pruning masks to compact with');
+  const result = compactNetwork(units, units.masks);
   return {
-    artefact: compacted,
+    artefact: compactedArtefact(artefact, result.network),
     flops: result.flops,
     parameters: result.parameters,
-    widths: {
-      before: masks.map((m) => m.length),
-      after: masks.map((m) => m.reduce((s, v) => s + v, 0)),
-    },
+    widths: { before: groupWidths(units), after: groupWidths(result.network) },
   };
 }
 

@@ -1,12 +1,18 @@
-import { DEFAULT_DIFFUSION_CONFIG } from '@diffcontract/diffusion-actor/inference';
+import {
+  actorUnitsOfArtefact,
+  compactedArtefact,
+  DEFAULT_DIFFUSION_CONFIG,
+  type WeightsArtefact,
+} from '@diffcontract/diffusion-actor/inference';
 import { describe, expect, it } from 'vitest';
 import { compactNetwork, networkFlops } from './compact.js';
 import { mlpForward } from './forward.js';
+import { magnitudeScores } from './importance.js';
 import { applyMasks, MaskedNetwork } from './mask.js';
 import { cloneNetwork, validateNetwork } from './network.js';
 import { lowestMask } from './schedule.js';
+import { ACTOR_LAYER, actorEpsForward, diffusionActorNetwork } from './test-actor.js';
 import { randomArray, rng } from './test-helpers.js';
-import { ACTOR_LAYER, actorEpsForward, diffusionActorNetwork } from './topology.js';
 import type { PrunableNetwork } from './types.js';
 
 // K = 3: state 2K + K^2 + 3 = 18, action 2K + 2K^2 = 24 (model.md section 6)
@@ -78,6 +84,36 @@ describe('diffusionActorNetwork', () => {
       ['main.hidden2', 3, 4],
       ['main.hidden3', 4, 5],
     ]);
+  });
+
+  it("is the layout the actor describes itself with (diffusion-actor's actorUnitsOfArtefact)", () => {
+    const net = randomActor(6);
+    // The reference's weights written as a policy by diffusion-actor, then read back as its units.
+    const base: WeightsArtefact = {
+      manifest: {
+        format: 'diffcontract-weights',
+        version: 1,
+        kind: 'diffusion',
+        config: { ...DEFAULT_DIFFUSION_CONFIG, stateDim: S, actionDim: A },
+        tensors: [],
+        length: 0,
+      },
+      values: new Float32Array(0),
+    };
+    const units = actorUnitsOfArtefact(compactedArtefact(base, net));
+    validateNetwork(units);
+    expect(units.masks).toBeNull();
+    expect(units.layers.map((l) => [l.inDim, l.outDim, l.activation])).toEqual(
+      net.layers.map((l) => [l.inDim, l.outDim, l.activation]),
+    );
+    expect(units.groups.map((g) => [g.layer, g.consumers])).toEqual(
+      net.groups.map((g) => [g.layer, g.consumers]),
+    );
+    const same = (a: Float32Array, b: Float32Array) => a.length === b.length && a.every((v, e) => v === b[e]);
+    units.layers.forEach((l, i) => {
+      expect(same(l.kernel, net.layers[i]!.kernel) && same(l.bias, net.layers[i]!.bias)).toBe(true);
+    });
+    expect(magnitudeScores(units)).toEqual(magnitudeScores(net));
   });
 
   it('rejects bad sizes', () => {

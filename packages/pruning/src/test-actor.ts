@@ -3,6 +3,12 @@ import { denseForward } from './forward.js';
 import type { DenseLayer, NeuronGroup, PrunableNetwork } from './types.js';
 
 /**
+ * TEST-ONLY INDEPENDENT REFERENCE of the diffusion actor's layout (excluded from the build, not
+ * exported). The actor describes its own prunable units (diffusion-actor's
+ * `DiffusionActor.prunableUnits()`, `actorUnitsOfArtefact`), and that description is what training
+ * and compaction use; this transcription of model.md lets pruning's tests check masks, compaction
+ * and whole chains (test-chain.ts) without tfjs, and checks the actor's description against it.
+ *
  * The diffusion actor eps_theta(x_t, t, s) of model.md section 7 as a PrunableNetwork:
  * time MLP  t_emb(16) -> Linear(16, 32) -> Mish -> Linear(32, 16)
  * main MLP  [x_t(A), time(16), s(S)] -> Linear(., 256) -> Mish -> Linear(256, 256) -> Mish -> Linear(256, A).
