@@ -1,6 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DEFAULT_DIFFUSION_CONFIG, resolveDiffusionConfig } from '@diffcontract/diffusion-actor';
 import { PRUNING_DEFAULTS } from '@diffcontract/pruning';
 import { DEFAULT_SAC_CONFIG, resolveSacConfig } from '@diffcontract/sac';
@@ -274,6 +275,18 @@ describe('buildConfig', () => {
     const msg = usageMessage(() => readResolvedConfig(file(old)));
     expect(msg).toMatch(/c\d+\.json: actor\.lr: renamed to sac\.actorLr \(0\.001\)$/);
     expect(msg).not.toContain('\n');
+  });
+
+  it("builds every example config of the repository (they use today's keys)", () => {
+    const examples = fileURLToPath(new URL('../../../examples/', import.meta.url));
+    const files = [
+      ...readdirSync(join(examples, 'configs'))
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => join(examples, 'configs', f)),
+      join(examples, 'policy-k3', 'train-config.json'),
+    ];
+    expect(files.length).toBeGreaterThanOrEqual(4);
+    for (const f of files) expect(() => buildConfig({ file: f }), f).not.toThrow();
   });
 
   it('reads back a recorded config unchanged', () => {
