@@ -264,7 +264,7 @@ describe('edmsac', () => {
       ...TINY,
       algo: 'edmsac',
       // constant ratio 0.5 from the first recomputation, every 4 updates
-      pruning: { ratio: 0.5, every: 4, rampShare: 0 },
+      pruning: { rho: 0.5, pruneEvery: 4, rampShare: 0 },
       budget: { steps: 10, marketsPerStep: 4, warmupSteps: 2, updatesPerStep: 1 },
       logging: { logEvery: 2, checkpointEvery: 3, probeSize: 2 },
       evaluation: { markets: 1, certify: false },
@@ -301,7 +301,7 @@ describe('edmsac', () => {
       ...TINY,
       algo: 'edmsac',
       // every 4 updates: a Taylor measurement after every update (taylorEvery(4) = 1)
-      pruning: { strategy: 'taylor', ratio: 0.5, every: 4, rampShare: 0 },
+      pruning: { strategy: 'taylor', rho: 0.5, pruneEvery: 4, rampShare: 0 },
       budget: { steps: 12, marketsPerStep: 4, warmupSteps: 2, updatesPerStep: 1 },
       logging: { logEvery: 2, checkpointEvery: 3, probeSize: 2 },
       evaluation: { markets: 1, certify: false },
