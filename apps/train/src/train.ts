@@ -139,7 +139,9 @@ export function createRunParts(c: TrainConfig, envSeed: number): RunParts {
     ),
   );
   const actionGradient = env.actionGradient?.bind(env);
-  const agent = asUsage('sac', () => createSacAgent({ ...c.sac, seed: streamSeed(c.seed, STREAM.agent) }, actor, { actionGradient }));
+  const agent = asUsage('sac', () =>
+    createSacAgent({ ...c.sac, seed: streamSeed(c.seed, STREAM.agent) }, actor, { actionGradient }),
+  );
   try {
     return { env, agent, pruner: createActorPruner(c, agent, totalUpdates(c)) };
   } catch (e) {
