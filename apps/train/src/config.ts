@@ -176,9 +176,10 @@ export const DEFAULT_CONFIG: TrainConfig = {
  */
 export const PAPER_CONFIG: TrainConfig = {
   ...DEFAULT_CONFIG,
-  // The published setting's kind: the contract formulation, model.md's learning rates, critic only.
+  // The published setting's kind: the contract formulation and sac's own defaults, which are model.md's
+  // learning rates (actor 1e-4), an actor step per critic step and the critic alone (no exact gradient).
   environment: { ...DEFAULT_CONFIG.environment, action: 'contract', rewardTransform: 'symlog' },
-  sac: { ...DEFAULT_CONFIG.sac, actorLr: 1e-4, actorEvery: 1, exactGradient: 0 },
+  sac: { ...SAC_DEFAULTS, criticHidden: [...SAC_DEFAULTS.criticHidden] },
   evaluation: { ...DEFAULT_CONFIG.evaluation, candidates: 1 },
   budget: { steps: 100_000, marketsPerStep: 16, updatesPerStep: 1, warmupSteps: 1000 },
   logging: { logEvery: 500, checkpointEvery: 5000, probeSize: 100 },
