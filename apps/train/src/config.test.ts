@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_DIFFUSION_CONFIG, resolveDiffusionConfig } from '@diffcontract/diffusion-actor';
 import { PRUNING_DEFAULTS } from '@diffcontract/pruning';
-import { DEFAULT_SAC_CONFIG, resolveSacConfig } from '@diffcontract/sac';
+import { DEFAULT_GAUSSIAN_CONFIG, DEFAULT_SAC_CONFIG, resolveSacConfig } from '@diffcontract/sac';
 import { getSchema, validateAgainst } from '@diffcontract/specs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, mergeConfig, PAPER_CONFIG, PRESETS, resolveAutos } from './config.js';
@@ -33,7 +33,7 @@ function usageMessage(fn: () => unknown): string {
 describe('presets', () => {
   it('carry the model.md section 7 architecture; paper keeps its learning rates and formulation', () => {
     for (const c of [DEFAULT_CONFIG, PAPER_CONFIG]) {
-      expect(c.actor).toMatchObject({ hidden: 256, denoisingSteps: 5 });
+      expect(c.actor).toMatchObject({ hidden: [256, 256], denoisingSteps: 5 });
       expect(c.sac).toMatchObject({ criticHidden: [256, 256], criticLr: 1e-3 });
       expect(c.sac).toMatchObject({ batchSize: 256, tau: 0.005, bufferCapacity: 1_000_000 });
       expect(c.pruning.rho).toBe(0.1);
@@ -94,11 +94,18 @@ describe("the app's settings are the packages' own (one source each, no renaming
     expect(DEFAULT_CONFIG.pruning).toMatchObject({ pruneEvery: 100, rampShare: 0.3 });
   });
 
-  it("actor: the default diffusion actor is diffusion-actor's own widths and steps", () => {
+  it("actor: the default actors are the kinds' own widths (and diffusion-actor's steps), passed as they are", () => {
     const diffusion = resolveAutos({ ...DEFAULT_CONFIG, algo: 'dmsac' });
     const resolved = resolveDiffusionConfig({ stateDim: 1, actionDim: 1, ...actorOptions(diffusion) });
     expect(resolved.hidden).toEqual(DEFAULT_DIFFUSION_CONFIG.hidden);
     expect(resolved.steps).toBe(DEFAULT_DIFFUSION_CONFIG.steps);
+    const gaussian = resolveAutos({ ...DEFAULT_CONFIG, algo: 'sac' });
+    expect(actorOptions(gaussian)).toEqual({ hidden: DEFAULT_GAUSSIAN_CONFIG.hidden });
+    const wide = resolveAutos({
+      ...DEFAULT_CONFIG,
+      actor: { ...DEFAULT_CONFIG.actor, hidden: [64, 32, 16] },
+    });
+    expect(actorOptions(wide)).toMatchObject({ hidden: [64, 32, 16], steps: 5 });
   });
 });
 
@@ -252,6 +259,9 @@ describe('buildConfig', () => {
     );
     expect(usageMessage(() => buildConfig({ file: file({ critic: {} }) }))).toMatch(
       /: critic: renamed to sac\.criticHidden and sac\.criticLr \(\{\}\)$/,
+    );
+    expect(usageMessage(() => buildConfig({ file: file({ actor: { hidden: 64 } }) }))).toMatch(
+      /: actor\.hidden: now a list of layer widths, as the actor kinds take it: \[h, h\] for h \(64\)$/,
     );
     expect(usageMessage(() => buildConfig({ file: file({ sac: { replaySize: 40 } }) }))).toMatch(
       /: sac\.replaySize: renamed to sac\.bufferCapacity \(40\)$/,

@@ -57,8 +57,8 @@ export interface TrainConfig {
   actor: {
     /** registry name; `auto` means `diffusion` for dmsac/edmsac and `gaussian` for sac */
     name: string;
-    /** width of the actor's hidden layers */
-    hidden: number;
+    /** widths of the actor's hidden layers, passed to the actor kind as its `hidden` */
+    hidden: number[];
     /** T, denoising steps of the diffusion actor (ignored by the Gaussian actor) */
     denoisingSteps: number;
     /** further options of the actor kind, passed to its factory (diffusion: entropyStates, entropySamples, ...) */
@@ -140,7 +140,12 @@ export const DEFAULT_CONFIG: TrainConfig = {
     scale: 'beta',
     rewardTransform: 'none',
   },
-  actor: { name: 'auto', hidden: 256, denoisingSteps: DEFAULT_DIFFUSION_CONFIG.steps, options: {} },
+  actor: {
+    name: 'auto',
+    hidden: [...DEFAULT_DIFFUSION_CONFIG.hidden],
+    denoisingSteps: DEFAULT_DIFFUSION_CONFIG.steps,
+    options: {},
+  },
   sac: {
     ...SAC_DEFAULTS,
     criticHidden: [...SAC_DEFAULTS.criticHidden],

@@ -33,7 +33,7 @@ async function run(argv: string[], options = {}) {
 /** A run small enough for a unit test: tiny networks, a few steps, 3 evaluation markets. */
 const TINY = {
   backend: 'wasm',
-  actor: { hidden: 16, denoisingSteps: 3 },
+  actor: { hidden: [16, 16], denoisingSteps: 3 },
   sac: { criticHidden: [16, 16], batchSize: 16, bufferCapacity: 40 },
   budget: { steps: 14, marketsPerStep: 4, warmupSteps: 2, updatesPerStep: 2 },
   logging: { logEvery: 3, checkpointEvery: 5, probeSize: 4 },

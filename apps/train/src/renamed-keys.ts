@@ -1,8 +1,9 @@
 /**
- * Config keys that were renamed when the `sac` and `pruning` sections became the packages' own
- * settings. A file (or an older run's config.json read by `--resume`) that still uses one is refused
- * with the old key and its new name rather than mapped silently: the resolved config a run records
- * must say what ran, under the names the packages document.
+ * Config keys that were renamed (or whose type changed) when the `sac` and `pruning` sections became
+ * the packages' own settings and widths became lists. A file (or an older run's config.json read by
+ * `--resume`) that still uses one is refused with the old key and its new form rather than mapped
+ * silently: the resolved config a run records must say what ran, under the names the packages
+ * document.
  */
 import { renderProblem } from '@diffcontract/specs';
 
@@ -26,6 +27,15 @@ export const RENAMED_KEYS: readonly RenamedKey[] = [
   { from: 'pruning.every', to: 'pruning.pruneEvery' },
 ];
 
+/** Keys that kept their name but not their type. */
+export const RETYPED_KEYS: readonly { key: string; old: (value: unknown) => boolean; problem: string }[] = [
+  {
+    key: 'actor.hidden',
+    old: (v) => typeof v === 'number',
+    problem: 'now a list of layer widths, as the actor kinds take it: [h, h] for h',
+  },
+];
+
 function lookup(data: unknown, path: string): { found: boolean; value?: unknown } {
   let node = data;
   for (const key of path.split('.')) {
@@ -37,13 +47,20 @@ function lookup(data: unknown, path: string): { found: boolean; value?: unknown 
   return { found: true, value: node };
 }
 
-/** The one-line problem for the first renamed key `data` still uses (`actor.lr: renamed to sac.actorLr (0.001)`), if any. */
+/**
+ * The one-line problem for the first renamed or retyped key `data` still uses in its old form
+ * (`actor.lr: renamed to sac.actorLr (0.001)`), if any.
+ */
 export function findRenamedKey(data: unknown): string | undefined {
   for (const r of RENAMED_KEYS) {
     const hit = lookup(data, r.from);
     if (!hit.found) continue;
     const problem = `renamed to ${r.to}${r.note ? ` (${r.note})` : ''}`;
     return renderProblem(r.from, problem, true, hit.value);
+  }
+  for (const r of RETYPED_KEYS) {
+    const hit = lookup(data, r.key);
+    if (hit.found && r.old(hit.value)) return renderProblem(r.key, r.problem, true, hit.value);
   }
   return undefined;
 }

@@ -89,7 +89,7 @@ interface LoopState {
 
 /** Kind-specific actor options from the config (the factory validates them). */
 export function actorOptions(c: TrainConfig): Record<string, unknown> {
-  const hidden = [c.actor.hidden, c.actor.hidden];
+  const { hidden } = c.actor;
   if (c.actor.name === 'diffusion') return { hidden, steps: c.actor.denoisingSteps, ...c.actor.options };
   if (c.actor.name === 'gaussian') return { hidden, ...c.actor.options };
   return { ...c.actor.options };
