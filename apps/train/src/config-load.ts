@@ -17,6 +17,7 @@ import {
   resolveAutos,
   type TrainConfig,
 } from './config.js';
+import { findRenamedKey } from './renamed-keys.js';
 
 /** Bad user input: the CLI prints the message (one line) and exits 2. */
 export class UsageError extends Error {}
@@ -68,6 +69,9 @@ export function readConfigFile(path: string): ConfigFile {
   } catch (e) {
     throw new UsageError(`${path}: not valid JSON (${(e as Error).message})`);
   }
+  // before the schema, which would only call the old key unknown
+  const renamed = findRenamedKey(data);
+  if (renamed !== undefined) throw new UsageError(`${path}: ${renamed}`);
   checkSchema(data, path);
   return data as ConfigFile;
 }

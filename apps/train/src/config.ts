@@ -2,14 +2,32 @@
  * The training configuration: every hyperparameter of a run in one typed object. A config file holds
  * a partial config that is merged onto a preset (`default` unless it says `"extends": "paper"`); the
  * resolved, complete config is what a run records in `config.json` and what `--resume` reads back.
- * `specs/train-config.schema.json` describes the same object for editors and validation.
+ * `specs/train-config.schema.json` describes the same object for editors and validation (a test
+ * checks that its keys are these at every level).
+ *
+ * The `sac` and `pruning` sections are the packages' own settings under the packages' own names, and
+ * the presets write them as the packages' defaults plus the departures listed here, so each default
+ * has one home. Keys renamed when they moved are in renamed-keys.ts.
  */
+import { DEFAULT_DIFFUSION_CONFIG } from '@diffcontract/diffusion-actor';
+import { SCHEDULE_DEFAULTS, type ScheduleConfig } from '@diffcontract/pruning';
+import { DEFAULT_SAC_CONFIG, type SacConfig } from '@diffcontract/sac';
 
 export type Algo = 'dmsac' | 'edmsac' | 'sac';
 export type Backend = 'auto' | 'wasm' | 'cpu' | 'tensorflow';
 export type PruningStrategyName = 'none' | 'magnitude' | 'taylor';
 export const ALGOS: readonly Algo[] = ['dmsac', 'edmsac', 'sac'];
 export const BACKENDS: readonly Backend[] = ['auto', 'wasm', 'cpu', 'tensorflow'];
+
+/** SacConfig without its seed, which a run derives from its own. */
+export type SacSettings = Omit<SacConfig, 'seed'>;
+
+export interface PruningSettings extends Required<Pick<ScheduleConfig, 'rho' | 'pruneEvery' | 'rampShare'>> {
+  /** importance criterion resolved through the pruning registry; `auto`: magnitude for edmsac, none otherwise */
+  strategy: 'auto' | PruningStrategyName;
+}
+
+const { seed: _sacSeed, ...SAC_DEFAULTS } = DEFAULT_SAC_CONFIG;
 
 export interface TrainConfig {
   /** dmsac: diffusion actor; edmsac: diffusion actor with dynamic structured pruning; sac: Gaussian actor */
@@ -39,44 +57,19 @@ export interface TrainConfig {
   actor: {
     /** registry name; `auto` means `diffusion` for dmsac/edmsac and `gaussian` for sac */
     name: string;
-    /** width of the actor's hidden layers */
-    hidden: number;
+    /** widths of the actor's hidden layers, passed to the actor kind as its `hidden` */
+    hidden: number[];
     /** T, denoising steps of the diffusion actor (ignored by the Gaussian actor) */
     denoisingSteps: number;
-    /** Adam learning rate of the actor */
-    lr: number;
     /** further options of the actor kind, passed to its factory (diffusion: entropyStates, entropySamples, ...) */
     options: Record<string, unknown>;
   };
-  critic: {
-    /** width of the twin critics' two hidden layers */
-    hidden: number;
-    /** Adam learning rate of the critics */
-    lr: number;
-  };
-  sac: {
-    /** minibatch size of each update */
-    batchSize: number;
-    /** soft target update rate */
-    tau: number;
-    /** replay buffer capacity in transitions (oldest overwritten first) */
-    replaySize: number;
-    /** entropy temperature alpha at the start */
-    initialAlpha: number;
-    /** tune alpha towards `targetEntropy`; when false alpha stays `initialAlpha` */
-    autoTemperature: boolean;
-    /** Adam learning rate of log alpha */
-    alphaLr: number;
-    /** entropy target in nats; `auto` lets the agent pick its documented default (-actionDim) */
-    targetEntropy: 'auto' | number;
-    /** one actor (and temperature) step every `actorEvery` critic steps */
-    actorEvery: number;
-    /**
-     * w in [0, 1]: the actor step follows (1 - w) dQ/da + w dr/da, dr/da the allocation
-     * environment's exact gradient (LP duals). 0 is plain critic-only SAC
-     */
-    exactGradient: number;
-  };
+  /**
+   * @diffcontract/sac's own settings under its own names (critics, learning rates, replay,
+   * temperature, actor step frequency, exact gradient): the run passes this object to the agent as
+   * it is, with the seed derived from `seed`.
+   */
+  sac: SacSettings;
   budget: {
     /** environment steps; each step offers one contract to each of `marketsPerStep` sampled markets */
     steps: number;
@@ -106,16 +99,11 @@ export interface TrainConfig {
     /** held-out markets (own seed, not the evaluation set) whose U/U* and violation each metrics line reports */
     probeSize: number;
   };
-  pruning: {
-    /** importance criterion resolved through the pruning registry; `auto`: magnitude for edmsac, none otherwise */
-    strategy: 'auto' | PruningStrategyName;
-    /** rho_p, the share of neurons masked per hidden layer once the ramp is over */
-    ratio: number;
-    /** SAC updates between mask recomputations */
-    every: number;
-    /** share of the total updates over which the ratio ramps from 0 to `ratio` */
-    rampShare: number;
-  };
+  /**
+   * The pruning strategy by name, and @diffcontract/pruning's schedule settings under its own names
+   * (the run adds the total update count and, for taylor, measuring masked units).
+   */
+  pruning: PruningSettings;
   evaluation: {
     /** prove every repaired contract with z3 (section 4) */
     certify: boolean;
@@ -152,19 +140,19 @@ export const DEFAULT_CONFIG: TrainConfig = {
     scale: 'beta',
     rewardTransform: 'none',
   },
-  // Actor lr 1e-3 (model.md's 1e-4 stays in `paper`): with the exact action-gradient the actor's
-  // step is no longer limited by a noisy critic; measured (apps/train README) 1e-4 reaches -2.9 U*
-  // after 500 gradient steps where 1e-3 reaches 0.94.
-  actor: { name: 'auto', hidden: 256, denoisingSteps: 5, lr: 1e-3, options: {} },
-  critic: { hidden: 256, lr: 1e-3 },
+  actor: {
+    name: 'auto',
+    hidden: [...DEFAULT_DIFFUSION_CONFIG.hidden],
+    denoisingSteps: DEFAULT_DIFFUSION_CONFIG.steps,
+    options: {},
+  },
   sac: {
-    batchSize: 256,
-    tau: 0.005,
-    replaySize: 1_000_000,
-    initialAlpha: 0.01,
-    autoTemperature: true,
-    alphaLr: 3e-4,
-    targetEntropy: 'auto',
+    ...SAC_DEFAULTS,
+    criticHidden: [...SAC_DEFAULTS.criticHidden],
+    // Actor lr 1e-3 (model.md's 1e-4 stays in `paper`): with the exact action-gradient the actor's
+    // step is no longer limited by a noisy critic; measured (apps/train README) 1e-4 reaches -2.9 U*
+    // after 500 gradient steps where 1e-3 reaches 0.94.
+    actorLr: 1e-3,
     // Four critic steps per actor step (with budget.updatesPerStep 4): one actor step per
     // environment step, 3000 in all, within 10 minutes on 2 cores.
     actorEvery: 4,
@@ -176,7 +164,14 @@ export const DEFAULT_CONFIG: TrainConfig = {
   budget: { steps: 3000, marketsPerStep: 16, updatesPerStep: 4, warmupSteps: 50 },
   exploration: { noise: 0.2, noiseFinal: 0.05 },
   logging: { logEvery: 100, checkpointEvery: 500, probeSize: 32 },
-  pruning: { strategy: 'auto', ratio: 0.1, every: 100, rampShare: 0.3 },
+  // pruning's rho; masks every 100 updates and the ramp over the first 30% depart from pruning's
+  // pruneEvery 1000 and rampShare 0.5 for the short budget (the paper preset keeps pruneEvery 1000).
+  pruning: {
+    strategy: 'auto',
+    rho: SCHEDULE_DEFAULTS.rho,
+    pruneEvery: 100,
+    rampShare: 0.3,
+  },
   evaluation: { certify: true, certifyTimeoutMs: 10_000, markets: 100, candidates: 16 },
 };
 
@@ -186,14 +181,14 @@ export const DEFAULT_CONFIG: TrainConfig = {
  */
 export const PAPER_CONFIG: TrainConfig = {
   ...DEFAULT_CONFIG,
-  // The published setting's kind: the contract formulation, model.md's learning rates, critic only.
+  // The published setting's kind: the contract formulation and sac's own defaults, which are model.md's
+  // learning rates (actor 1e-4), an actor step per critic step and the critic alone (no exact gradient).
   environment: { ...DEFAULT_CONFIG.environment, action: 'contract', rewardTransform: 'symlog' },
-  actor: { ...DEFAULT_CONFIG.actor, lr: 1e-4 },
-  sac: { ...DEFAULT_CONFIG.sac, actorEvery: 1, exactGradient: 0 },
+  sac: { ...SAC_DEFAULTS, criticHidden: [...SAC_DEFAULTS.criticHidden] },
   evaluation: { ...DEFAULT_CONFIG.evaluation, candidates: 1 },
   budget: { steps: 100_000, marketsPerStep: 16, updatesPerStep: 1, warmupSteps: 1000 },
   logging: { logEvery: 500, checkpointEvery: 5000, probeSize: 100 },
-  pruning: { ...DEFAULT_CONFIG.pruning, every: 1000 },
+  pruning: { ...DEFAULT_CONFIG.pruning, pruneEvery: 1000 },
 };
 
 export const PRESETS: Readonly<Record<PresetName, TrainConfig>> = {

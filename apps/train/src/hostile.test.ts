@@ -72,9 +72,8 @@ describe('eval --markets on hostile market files', () => {
       'tiny.json',
       JSON.stringify({
         backend: 'wasm',
-        actor: { hidden: 8, denoisingSteps: 2 },
-        critic: { hidden: 8 },
-        sac: { batchSize: 4, replaySize: 16 },
+        actor: { hidden: [8, 8], denoisingSteps: 2 },
+        sac: { criticHidden: [8, 8], batchSize: 4, bufferCapacity: 16 },
         budget: { steps: 3, marketsPerStep: 2, warmupSteps: 2, updatesPerStep: 1 },
         evaluation: { markets: 1, certify: false },
       }),

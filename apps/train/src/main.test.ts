@@ -33,9 +33,8 @@ async function run(argv: string[], options = {}) {
 /** A run small enough for a unit test: tiny networks, a few steps, 3 evaluation markets. */
 const TINY = {
   backend: 'wasm',
-  actor: { hidden: 16, denoisingSteps: 3 },
-  critic: { hidden: 16 },
-  sac: { batchSize: 16, replaySize: 40 },
+  actor: { hidden: [16, 16], denoisingSteps: 3 },
+  sac: { criticHidden: [16, 16], batchSize: 16, bufferCapacity: 40 },
   budget: { steps: 14, marketsPerStep: 4, warmupSteps: 2, updatesPerStep: 2 },
   logging: { logEvery: 3, checkpointEvery: 5, probeSize: 4 },
   evaluation: { markets: 3, certifyTimeoutMs: 20_000 },
@@ -64,8 +63,9 @@ function evalFile(dir: string) {
 describe('bad input exits 2 with one line naming the key and the value', () => {
   it.each([
     [{ sac: { batchSize: 0 } }, 'sac.batchSize: must be >= 1 (0)'],
-    [{ actor: { lr: -0.0001 } }, 'actor.lr: must be > 0 (-0.0001)'],
-    [{ critic: { lr: 'fast' } }, 'critic.lr: must be a number ("fast")'],
+    [{ sac: { actorLr: -0.0001 } }, 'sac.actorLr: must be > 0 (-0.0001)'],
+    [{ sac: { criticLr: 'fast' } }, 'sac.criticLr: must be a number ("fast")'],
+    [{ actor: { lr: 0.001 } }, 'actor.lr: renamed to sac.actorLr (0.001)'],
     [{ sac: { gamma: 0.99 } }, 'sac.gamma: unknown field (0.99)'],
     [
       { environment: { action: 'prices' } },
@@ -264,7 +264,7 @@ describe('edmsac', () => {
       ...TINY,
       algo: 'edmsac',
       // constant ratio 0.5 from the first recomputation, every 4 updates
-      pruning: { ratio: 0.5, every: 4, rampShare: 0 },
+      pruning: { rho: 0.5, pruneEvery: 4, rampShare: 0 },
       budget: { steps: 10, marketsPerStep: 4, warmupSteps: 2, updatesPerStep: 1 },
       logging: { logEvery: 2, checkpointEvery: 3, probeSize: 2 },
       evaluation: { markets: 1, certify: false },
@@ -301,7 +301,7 @@ describe('edmsac', () => {
       ...TINY,
       algo: 'edmsac',
       // every 4 updates: a Taylor measurement after every update (taylorEvery(4) = 1)
-      pruning: { strategy: 'taylor', ratio: 0.5, every: 4, rampShare: 0 },
+      pruning: { strategy: 'taylor', rho: 0.5, pruneEvery: 4, rampShare: 0 },
       budget: { steps: 12, marketsPerStep: 4, warmupSteps: 2, updatesPerStep: 1 },
       logging: { logEvery: 2, checkpointEvery: 3, probeSize: 2 },
       evaluation: { markets: 1, certify: false },

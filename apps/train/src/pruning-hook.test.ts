@@ -42,7 +42,7 @@ function agentOf(): SacAgent {
 const config = (strategy: 'magnitude' | 'taylor'): TrainConfig => ({
   ...DEFAULT_CONFIG,
   algo: 'edmsac',
-  pruning: { strategy, ratio: 0.5, every: 4, rampShare: 0 },
+  pruning: { strategy, rho: 0.5, pruneEvery: 4, rampShare: 0 },
 });
 
 /** Every weight of the actor, its layers' kernels and biases in order (bit patterns). */

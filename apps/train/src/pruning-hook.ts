@@ -12,7 +12,7 @@
  * magnitude score still sees them and a unit can come back; the target actor is gated alike and
  * keeps Polyak-averaging toward the frozen online weights.
  *
- * Taylor: every `taylorEvery(pruning.every)` updates (TAYLOR_MEASUREMENTS_PER_WINDOW measurements
+ * Taylor: every `taylorEvery(pruning.pruneEvery)` updates (TAYLOR_MEASUREMENTS_PER_WINDOW measurements
  * per recomputation window) the hook asks the agent for the gradient of the actor loss w.r.t. a gate
  * on each unit (SacAgent.actorGateGradients) on the update's batch, with its own noise stream, and
  * feeds |gradient| (the unit's |sum a dL/da|) to the strategy. One measurement costs about one actor
@@ -82,7 +82,7 @@ class Pruner implements ActorPruner {
         );
       }
       this.taylor = {
-        every: taylorEvery(c.pruning.every),
+        every: taylorEvery(c.pruning.pruneEvery),
         noise: createNoise(streamSeed(c.seed, STREAM.taylor)),
       };
     }
@@ -140,15 +140,14 @@ class Pruner implements ActorPruner {
 /** The pruning hook of a run, or null when the run does not prune. */
 export function createActorPruner(c: TrainConfig, agent: SacAgent, totalUpdates: number): ActorPruner | null {
   if (c.pruning.strategy === 'none' || c.pruning.strategy === 'auto') return null;
+  const { strategy: name, ...schedule } = c.pruning;
   let strategy: PruningStrategy;
   try {
-    strategy = createPruningStrategy(c.pruning.strategy, {
-      rho: c.pruning.ratio,
-      pruneEvery: c.pruning.every,
+    strategy = createPruningStrategy(name, {
+      ...schedule,
       totalSteps: Math.max(1, totalUpdates),
-      rampShare: c.pruning.rampShare,
       // Gate gradients reach masked units too: a masked unit's score is what restoring it would change.
-      ...(c.pruning.strategy === 'taylor' ? { taylorMeasureMasked: true } : {}),
+      ...(name === 'taylor' ? { taylorMeasureMasked: true } : {}),
     });
   } catch (e) {
     throw new UsageError((e as Error).message);

@@ -30,7 +30,6 @@ import {
   environments,
   ReplayBuffer,
   type SacAgent,
-  type SacConfig,
   setBackend,
 } from '@diffcontract/sac';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
@@ -90,28 +89,10 @@ interface LoopState {
 
 /** Kind-specific actor options from the config (the factory validates them). */
 export function actorOptions(c: TrainConfig): Record<string, unknown> {
-  const hidden = [c.actor.hidden, c.actor.hidden];
+  const { hidden } = c.actor;
   if (c.actor.name === 'diffusion') return { hidden, steps: c.actor.denoisingSteps, ...c.actor.options };
   if (c.actor.name === 'gaussian') return { hidden, ...c.actor.options };
   return { ...c.actor.options };
-}
-
-export function sacConfigOf(c: TrainConfig): SacConfig {
-  return {
-    criticHidden: [c.critic.hidden, c.critic.hidden],
-    batchSize: c.sac.batchSize,
-    actorLr: c.actor.lr,
-    criticLr: c.critic.lr,
-    tau: c.sac.tau,
-    bufferCapacity: c.sac.replaySize,
-    initialAlpha: c.sac.initialAlpha,
-    autoTemperature: c.sac.autoTemperature,
-    alphaLr: c.sac.alphaLr,
-    targetEntropy: c.sac.targetEntropy,
-    actorEvery: c.sac.actorEvery,
-    exactGradient: c.sac.exactGradient,
-    seed: streamSeed(c.seed, STREAM.agent),
-  };
 }
 
 /** Plugin errors (unknown actor, bad actor option) are configuration mistakes: exit 2. */
@@ -158,7 +139,9 @@ export function createRunParts(c: TrainConfig, envSeed: number): RunParts {
     ),
   );
   const actionGradient = env.actionGradient?.bind(env);
-  const agent = asUsage('sac', () => createSacAgent(sacConfigOf(c), actor, { actionGradient }));
+  const agent = asUsage('sac', () =>
+    createSacAgent({ ...c.sac, seed: streamSeed(c.seed, STREAM.agent) }, actor, { actionGradient }),
+  );
   try {
     return { env, agent, pruner: createActorPruner(c, agent, totalUpdates(c)) };
   } catch (e) {
@@ -178,7 +161,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const S = env.stateDim;
   const A = env.actionDim;
   try {
-    let replay = new ReplayBuffer({ capacity: c.sac.replaySize, stateDim: S, actionDim: A });
+    let replay = new ReplayBuffer({ capacity: c.sac.bufferCapacity, stateDim: S, actionDim: A });
     const replayNoise = createNoise(streamSeed(c.seed, STREAM.replay));
     const exploreNoise = createNoise(streamSeed(c.seed, STREAM.explore));
     const batch = allocateBatch(c.sac.batchSize, S, A);

@@ -7,7 +7,7 @@ import {
   type TaylorSnapshot,
 } from './importance.js';
 import { fullMasks, groupWidths, validateNetwork } from './network.js';
-import { DynamicPruner, PruningSchedule, type ScheduleConfig } from './schedule.js';
+import { DynamicPruner, PruningSchedule, SCHEDULE_DEFAULTS, type ScheduleConfig } from './schedule.js';
 import type { PrunableNetwork, PruningMasks } from './types.js';
 
 /**
@@ -32,10 +32,7 @@ export interface PruningConfig extends ScheduleConfig {
 }
 
 export const PRUNING_DEFAULTS = {
-  rho: 0.1,
-  pruneEvery: 1000,
-  rampShare: 0.5,
-  ramp: 'cubic',
+  ...SCHEDULE_DEFAULTS,
   norm: 'l2',
   includeBias: true,
   taylorReduction: 'meanAbs',

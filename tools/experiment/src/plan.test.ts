@@ -1,5 +1,6 @@
+import { validateAgainst } from '@diffcontract/specs';
 import { describe, expect, test } from 'vitest';
-import { DESIGNS, planRuns, runId, sweepPointRuns, trainConfigFile, updatesPerRun } from './plan.js';
+import { DESIGNS, MODES, planRuns, runId, sweepPointRuns, trainConfigFile, updatesPerRun } from './plan.js';
 
 describe('experiment design', () => {
   const design = DESIGNS.reduced;
@@ -63,6 +64,14 @@ describe('experiment design', () => {
       expect(ids(sweepPointRuns(runs, design, 'rho', v)).join()).not.toMatch(/contract/);
   });
 
+  test("every run's config file is valid against the training config's schema, in every mode", () => {
+    for (const mode of MODES) {
+      for (const spec of planRuns(DESIGNS[mode])) {
+        expect(validateAgainst('train-config', trainConfigFile(spec, DESIGNS[mode])), spec.id).toEqual([]);
+      }
+    }
+  });
+
   test('config files spell out the formulation, learner, budget, pruning and evaluation of each run', () => {
     const ed = runs.find((r) => r.id === 'edmsac-rho0.5-s1')!;
     expect(trainConfigFile(ed, design)).toEqual({
@@ -70,25 +79,25 @@ describe('experiment design', () => {
       seed: 1,
       backend: 'wasm',
       environment: { action: 'allocation', penalty: 5, rewardTransform: 'none' },
-      sac: { actorEvery: 4, exactGradient: 1 },
-      actor: { denoisingSteps: 5, lr: 1e-3 },
+      sac: { actorLr: 1e-3, actorEvery: 4, exactGradient: 1 },
+      actor: { denoisingSteps: 5 },
       exploration: { noise: 0.2, noiseFinal: 0.05 },
       budget: { steps: 330, marketsPerStep: 16, updatesPerStep: 4, warmupSteps: 30 },
       logging: { logEvery: 30, checkpointEvery: 110, probeSize: 16 },
-      pruning: { strategy: 'magnitude', ratio: 0.5, every: 100, rampShare: 0.3 },
+      pruning: { strategy: 'magnitude', rho: 0.5, pruneEvery: 100, rampShare: 0.3 },
       evaluation: { certify: true, markets: 20, candidates: 16 },
     });
     const dm = trainConfigFile(runs.find((r) => r.id === 'dmsac-s2')!, design);
-    expect(dm.pruning).toEqual({ strategy: 'none', ratio: 0, every: 100, rampShare: 0.3 });
+    expect(dm.pruning).toEqual({ strategy: 'none', rho: 0, pruneEvery: 100, rampShare: 0.3 });
     const t8 = trainConfigFile(runs.find((r) => r.id === 'edmsac-T8-s0')!, design);
-    expect(t8.actor).toEqual({ denoisingSteps: 8, lr: 1e-3 });
+    expect(t8.actor).toEqual({ denoisingSteps: 8 });
     // the contract formulation: the paper-style learner (the settings of the earlier committed results)
     const c = trainConfigFile(runs.find((r) => r.id === 'edmsac-contract-s1')!, design);
     expect(c.environment).toEqual({ action: 'contract', penalty: 5, rewardTransform: 'symlog' });
-    expect(c.sac).toEqual({ actorEvery: 8, exactGradient: 0 });
-    expect(c.actor).toEqual({ denoisingSteps: 5, lr: 1e-4 });
+    expect(c.sac).toEqual({ actorLr: 1e-4, actorEvery: 8, exactGradient: 0 });
+    expect(c.actor).toEqual({ denoisingSteps: 5 });
     expect(c.budget).toEqual({ steps: 330, marketsPerStep: 16, updatesPerStep: 8, warmupSteps: 30 });
     expect(c.evaluation).toEqual({ certify: true, markets: 20, candidates: 1 });
-    expect(c.pruning).toEqual({ strategy: 'magnitude', ratio: 0.1, every: 100, rampShare: 0.3 });
+    expect(c.pruning).toEqual({ strategy: 'magnitude', rho: 0.1, pruneEvery: 100, rampShare: 0.3 });
   });
 });

@@ -70,7 +70,7 @@ export interface Design {
   speedRepetitions: number;
   /** minibatch size and replay capacity when not the training app's defaults (the smoke grid) */
   batchSize?: number;
-  replaySize?: number;
+  bufferCapacity?: number;
 }
 
 const LEARNERS: Record<Formulation, Learner> = {
@@ -138,7 +138,7 @@ export const DESIGNS: Readonly<Record<Mode, Design>> = {
     speedContracts: 50,
     speedRepetitions: 3,
     batchSize: 32,
-    replaySize: 256,
+    bufferCapacity: 256,
   },
   // 330 environment steps per run (1200 updates in the allocation formulation), 31 runs: for a first
   // look on one machine, not near the optimum.
@@ -278,12 +278,13 @@ export function trainConfigFile(spec: RunSpec, design: Design): Record<string, u
     backend: 'wasm',
     environment: { action: spec.formulation, penalty: 5, rewardTransform: learner.rewardTransform },
     sac: {
+      actorLr: learner.actorLr,
       actorEvery: learner.actorEvery,
       exactGradient: learner.exactGradient,
       ...(design.batchSize === undefined ? {} : { batchSize: design.batchSize }),
-      ...(design.replaySize === undefined ? {} : { replaySize: design.replaySize }),
+      ...(design.bufferCapacity === undefined ? {} : { bufferCapacity: design.bufferCapacity }),
     },
-    actor: { denoisingSteps: spec.denoisingSteps, lr: learner.actorLr },
+    actor: { denoisingSteps: spec.denoisingSteps },
     exploration: { noise: 0.2, noiseFinal: 0.05 },
     budget: {
       steps: design.steps,
@@ -298,8 +299,8 @@ export function trainConfigFile(spec: RunSpec, design: Design): Record<string, u
     },
     pruning: {
       strategy: spec.algo === 'edmsac' ? 'magnitude' : 'none',
-      ratio: spec.algo === 'edmsac' ? spec.ratio : 0,
-      every: design.pruneEvery,
+      rho: spec.algo === 'edmsac' ? spec.ratio : 0,
+      pruneEvery: design.pruneEvery,
       rampShare: design.rampShare,
     },
     evaluation: { certify: design.certify, markets: design.evalMarkets, candidates: learner.candidates },
