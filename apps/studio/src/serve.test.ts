@@ -25,6 +25,18 @@ function get(port: number, path: string, headers: Record<string, string> = {}) {
   );
 }
 
+function getBytes(port: number, path: string) {
+  return new Promise<Buffer>((resolve, reject) => {
+    request({ host: '127.0.0.1', port, path }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve(Buffer.concat(chunks)));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
 describe('the studio server', () => {
   let server: Server;
   let port: number;
@@ -58,6 +70,17 @@ describe('the studio server', () => {
     const missing = await get(port, '/nothing.js');
     expect(missing.status).toBe(404);
     expect(missing.headers['cross-origin-embedder-policy']).toBe('require-corp');
+  });
+
+  test('a large file is served whole from memory, and again from disk once it changes', async () => {
+    // 2 MiB: above the size the server reads ahead at start; the bytes are checked end to end
+    const big = new Uint8Array(2 << 20).map((_, i) => (i * 7) % 251);
+    writeFileSync(join(site, 'big.bin'), big);
+    const first = await getBytes(port, '/big.bin');
+    expect(first.length).toBe(big.length);
+    expect(Buffer.compare(first, Buffer.from(big))).toBe(0);
+    writeFileSync(join(site, 'big.bin'), 'changed');
+    expect((await getBytes(port, '/big.bin')).toString()).toBe('changed');
   });
 
   test('nothing outside the site is served', async () => {
