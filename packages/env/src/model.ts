@@ -84,7 +84,8 @@ export function constraintInstances<N>(
         const rhs = u2[c.i]![c.j]![c.jPrime]!;
         return { ...c, lhs, rhs, slack: field.sub(lhs, rhs) };
       }
-      case 'IIC': {
+      default: {
+        // IIC
         truthfulPath[c.i] ??= path(c.i, c.i);
         const lhs = truthfulPath[c.i]!;
         const rhs = path(c.i, c.iPrime);

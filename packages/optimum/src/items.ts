@@ -82,7 +82,8 @@ export function constraintRows(market: Market<number>): ConstraintRow[] {
           family: 'IC2',
           terms: [own(period2Item(K, c.i, c.j), c.j), other(period2Item(K, c.i, c.jPrime), c.j)],
         };
-      case 'IIC': {
+      default: {
+        // IIC
         const terms = [own(c.i, c.i), other(c.iPrime, c.i)];
         for (let j = 0; j < K; j++) {
           const p = delta * transition[c.i]![j]!;
