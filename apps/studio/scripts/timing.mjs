@@ -6,8 +6,11 @@
  * With --trace, each cold load also prints its timeline: the page's and the workers'
  * performance.mark()s (from a chromium trace) and the network requests.
  *
- * Usage: node apps/studio/scripts/timing.mjs [--cold N] [--warm N] [--trace] [--dist DIR] [--chromium PATH]
- * (defaults: 3 cold, 2 warm; builds first if needed)
+ * Usage: node apps/studio/scripts/timing.mjs [--cold N] [--warm N] [--trace] [--dist DIR | --url URL]
+ *        [--chromium PATH]
+ * (defaults: 3 cold, 2 warm; builds first if needed). `--url` times a studio that is already being
+ * served, e.g. by `pnpm -s studio` in another terminal (the server then runs in a process of its own,
+ * as a user has it, not beside puppeteer in this one).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -24,12 +27,16 @@ const { values } = parseArgs({
     chromium: { type: 'string' },
     // another build to compare with, served the same way (no rebuild)
     dist: { type: 'string' },
+    url: { type: 'string' },
   },
 });
 const executablePath = values.chromium ?? process.env.CHROME_PATH ?? '/usr/bin/chromium';
-if (values.dist === undefined && !ensureBuilt()) process.exit(4);
-const server = await serve({ port: 0, ...(values.dist && { root: resolve(values.dist) }) });
-const url = `http://127.0.0.1:${server.address().port}/`;
+if (values.dist === undefined && values.url === undefined && !ensureBuilt()) process.exit(4);
+const server =
+  values.url === undefined
+    ? await serve({ port: 0, ...(values.dist && { root: resolve(values.dist) }) })
+    : null;
+const url = values.url ?? `http://127.0.0.1:${server.address().port}/`;
 const launch = () => puppeteer.launch({ executablePath, args: ['--no-sandbox'] });
 
 const IDS = ['optimum-utility', 'certificate-verdict', 'learned-ratio'];
@@ -151,7 +158,7 @@ try {
     }
   }
 } finally {
-  server.close();
+  server?.close();
   rmSync(scratch, { recursive: true, force: true });
 }
 summary('cold', cold);
