@@ -92,7 +92,10 @@ function warm(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) warm(path);
-    else if (entry.isFile() && statSync(path).size >= 1 << 20) fileBody(path, statSync(path));
+    else if (entry.isFile()) {
+      const stat = statSync(path);
+      if (stat.size >= 1 << 20) fileBody(path, stat);
+    }
   }
 }
 

@@ -222,8 +222,8 @@ export function lineChart(opts: ChartOptions): string {
       }
       const line = run.map((i) => at(i, s.points[i]![1]));
       if (line.length === 1 && !opts.markers) {
-        const [cx, cy] = line[0]!.split(',');
-        body.push(`<circle cx="${cx}" cy="${cy}" r="2" fill="${color}"/>`);
+        const [x, y] = s.points[run[0]!]!;
+        body.push(`<circle cx="${px(f.x(x))}" cy="${px(f.y(y))}" r="2" fill="${color}"/>`);
       } else if (line.length > 1) {
         body.push(
           `<polyline fill="none" stroke="${color}" stroke-width="1.5"${dashOf(s)} points="${line.join(' ')}"/>`,
