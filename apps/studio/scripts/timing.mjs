@@ -6,30 +6,58 @@
  * With --trace, each cold load also prints its timeline: the page's and the workers'
  * performance.mark()s (from a chromium trace) and the network requests.
  *
- * Usage: node apps/studio/scripts/timing.mjs [--cold N] [--warm N] [--trace] [--dist DIR | --url URL]
- *        [--chromium PATH]
- * (defaults: 3 cold, 2 warm; builds first if needed). `--url` times a studio that is already being
- * served, e.g. by `pnpm -s studio` in another terminal (the server then runs in a process of its own,
+ * Usage: node apps/studio/scripts/timing.mjs [--cold N] [--warm N] [--settle MS] [--trace]
+ *        [--dist DIR | --url URL] [--chromium PATH]
+ * (defaults: 3 cold, 2 warm, settle 0; builds first if needed). `--settle MS` gives each cold
+ * browser MS milliseconds for its own start-up before the navigation (see settleMs). `--url` times a
+ * studio that is already being served, e.g. by `pnpm -s studio` in another terminal (the server then runs in a process of its own,
  * as a user has it, not beside puppeteer in this one).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import puppeteer from 'puppeteer-core';
 import { ensureBuilt, serve } from './serve.mjs';
 
-const { values } = parseArgs({
-  options: {
-    cold: { type: 'string', default: '3' },
-    warm: { type: 'string', default: '2' },
-    trace: { type: 'boolean', default: false },
-    chromium: { type: 'string' },
-    // another build to compare with, served the same way (no rebuild)
-    dist: { type: 'string' },
-    url: { type: 'string' },
-  },
-});
+const options = {
+  cold: { type: 'string', default: '3' },
+  warm: { type: 'string', default: '2' },
+  trace: { type: 'boolean', default: false },
+  chromium: { type: 'string' },
+  // another build to compare with, served the same way (no rebuild)
+  dist: { type: 'string' },
+  url: { type: 'string' },
+  // milliseconds between a cold browser's launch and its navigation (see settleMs)
+  settle: { type: 'string', default: '0' },
+};
+let values;
+try {
+  ({ values } = parseArgs({ options }));
+} catch (error) {
+  console.error(`timing: ${error.message.split('\n')[0]}`);
+  process.exit(2);
+}
+
+/** A whole number of at least 0 from the option `name`, or exit 2 naming the option and value. */
+function wholeNumber(name) {
+  const n = Number(values[name]);
+  if (Number.isInteger(n) && n >= 0) return n;
+  console.error(`timing: --${name} must be a whole number >= 0 (got ${JSON.stringify(values[name])})`);
+  process.exit(2);
+}
+const coldLoads = wholeNumber('cold');
+const warmLoads = wholeNumber('warm');
+/**
+ * A freshly launched chromium spends its first seconds on its own start-up: in chromium 156 a
+ * "WebUI Top Renderer" process loads the browser's own WebUI (omnibox popup, search box), about
+ * 1.4 s of CPU on a 2-core machine during a page opened at once. A user opens the studio in a
+ * browser that is already running; --settle MS waits that long between the launch and the
+ * navigation (the profile is still fresh: nothing cached).
+ */
+const settleMs = wholeNumber('settle');
+
 const executablePath = values.chromium ?? process.env.CHROME_PATH ?? '/usr/bin/chromium';
 if (values.dist === undefined && values.url === undefined && !ensureBuilt()) process.exit(4);
 const server =
@@ -139,20 +167,21 @@ const cold = [];
 const warm = [];
 const scratch = mkdtempSync(join(tmpdir(), 'studio-timing-'));
 try {
-  for (let i = 1; i <= Number(values.cold); i++) {
+  for (let i = 1; i <= coldLoads; i++) {
     const browser = await launch();
     try {
+      if (settleMs > 0) await sleep(settleMs);
       const trace = values.trace ? join(scratch, `trace-${i}.json`) : undefined;
       cold.push(await load(browser, `cold ${i}`, trace));
     } finally {
       await browser.close();
     }
   }
-  if (Number(values.warm) > 0) {
+  if (warmLoads > 0) {
     const browser = await launch();
     try {
       await load(browser, 'first (cold, not counted)');
-      for (let i = 1; i <= Number(values.warm); i++) warm.push(await load(browser, `warm ${i}`));
+      for (let i = 1; i <= warmLoads; i++) warm.push(await load(browser, `warm ${i}`));
     } finally {
       await browser.close();
     }
