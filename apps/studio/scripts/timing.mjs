@@ -10,8 +10,9 @@
  *        [--dist DIR | --url URL] [--chromium PATH]
  * (defaults: 3 cold, 2 warm, settle 0; builds first if needed). `--settle MS` gives each cold
  * browser MS milliseconds for its own start-up before the navigation (see settleMs). `--url` times a
- * studio that is already being served, e.g. by `pnpm -s studio` in another terminal (the server then runs in a process of its own,
- * as a user has it, not beside puppeteer in this one).
+ * studio that is already being served, e.g. by `pnpm -s studio` in another terminal (the server then
+ * runs in a process of its own, as a user has it, not beside puppeteer in this one). Bad options:
+ * one line, exit 2.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -51,7 +52,7 @@ const coldLoads = wholeNumber('cold');
 const warmLoads = wholeNumber('warm');
 /**
  * A freshly launched chromium spends its first seconds on its own start-up: in chromium 156 a
- * "WebUI Top Renderer" process loads the browser's own WebUI (omnibox popup, search box), about
+ * "WebUI Top Renderer" process loads the browser's own WebUI (omnibox popup, search box), 1.2 to
  * 1.4 s of CPU on a 2-core machine during a page opened at once. A user opens the studio in a
  * browser that is already running; --settle MS waits that long between the launch and the
  * navigation (the profile is still fresh: nothing cached).
