@@ -43,9 +43,9 @@ try {
 
 /** A whole number of at least 0 from the option `name`, or exit 2 naming the option and value. */
 function wholeNumber(name) {
-  const n = Number(values[name]);
-  if (Number.isInteger(n) && n >= 0) return n;
-  console.error(`timing: --${name} must be a whole number >= 0 (got ${JSON.stringify(values[name])})`);
+  // digits only, as serve.mjs's --port: Number() would also take '' and ' 5'
+  if (/^\d{1,9}$/.test(values[name])) return Number(values[name]);
+  console.error(`timing: --${name}: must be a whole number >= 0 (${JSON.stringify(values[name])})`);
   process.exit(2);
 }
 const coldLoads = wholeNumber('cold');
